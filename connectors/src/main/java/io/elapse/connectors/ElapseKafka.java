@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -90,6 +91,11 @@ public final class ElapseKafka {
       builder.setTransactionalIdPrefix(transactionalIdPrefix(topic));
     }
     return builder.build();
+  }
+
+  /** Flink type information for a generated Avro record class: Avro-serialized, never Kryo. */
+  public static <T extends SpecificRecord> TypeInformation<T> typeInfo(Class<T> type) {
+    return new AvroRecordTypeInfo<>(type);
   }
 
   /** The transactional id prefix of an exactly-once sink to {@code topic}. */
