@@ -2,17 +2,22 @@ package io.elapse.connectors;
 
 import io.elapse.avro.DeadLetter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
  * Decodes raw records into {@code T}; records that do not decode go to {@link #DEAD_LETTERS} with
- * their origin and reason. Never throws on bad input.
+ * their origin and reason. Never throws on bad input. Its output type is {@link AvroRecordTypeInfo}
+ * (note: Flink's type extraction throws for a function declaring an Avro record output unless it
+ * implements {@code ResultTypeQueryable}, as this one does, or the type is given explicitly).
  *
  * @param <T> the record type of the topic
  */
-public class DecodeFunction<T extends SpecificRecord> extends ProcessFunction<RawRecord, T> {
+public class DecodeFunction<T extends SpecificRecord> extends ProcessFunction<RawRecord, T>
+    implements ResultTypeQueryable<T> {
 
   private static final long serialVersionUID = 1L;
 
@@ -26,6 +31,11 @@ public class DecodeFunction<T extends SpecificRecord> extends ProcessFunction<Ra
   /** Decodes records of {@code type}. */
   public DecodeFunction(Class<T> type) {
     this.type = type;
+  }
+
+  @Override
+  public TypeInformation<T> getProducedType() {
+    return new AvroRecordTypeInfo<>(type);
   }
 
   @Override

@@ -86,7 +86,7 @@ public final class ElapseKafka {
             .setBootstrapServers(config.bootstrapServers())
             .setKafkaProducerConfig(producer)
             .setDeliveryGuarantee(guarantee)
-            .setRecordSerializer(new AvroRecordSerializer<>(type, topic, keyExtractor));
+            .setRecordSerializer(new KafkaAvroSerializationSchema<>(type, topic, keyExtractor));
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       builder.setTransactionalIdPrefix(transactionalIdPrefix(topic));
     }
@@ -142,7 +142,7 @@ public final class ElapseKafka {
   }
 
   /** Encodes records with {@link AvroCodec} into one topic with a string key. */
-  static final class AvroRecordSerializer<T extends SpecificRecord>
+  static final class KafkaAvroSerializationSchema<T extends SpecificRecord>
       implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
     private final Class<T> type;
@@ -150,7 +150,7 @@ public final class ElapseKafka {
     private final SerializableFunction<T, String> keyExtractor;
     private transient AvroCodec<T> codec;
 
-    AvroRecordSerializer(
+    KafkaAvroSerializationSchema(
         Class<T> type, String topic, SerializableFunction<T, String> keyExtractor) {
       this.type = type;
       this.topic = topic;

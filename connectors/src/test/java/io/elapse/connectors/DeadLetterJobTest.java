@@ -93,8 +93,7 @@ class DeadLetterJobTest {
                 connectors.sourceBuilder(in).setBounded(OffsetsInitializer.latest()).build(),
                 WatermarkStrategy.noWatermarks(),
                 "events")
-            .process(new DecodeFunction<>(Event.class))
-            .returns(ElapseKafka.typeInfo(Event.class));
+            .process(new DecodeFunction<>(Event.class));
     events
         .getSideOutput(DecodeFunction.DEAD_LETTERS)
         .sinkTo(
