@@ -117,8 +117,9 @@ public final class TbpttTrainer {
     }
     Arrays.fill(dense, 0f);
     if (last < 0) {
-      return new TrainingResult(0.0, 0, Gradient.zero(layout));
+      return new TrainingResult(0.0, 0, Gradient.zero(layout), new float[0][]);
     }
+    float[][] labelLogits = new float[labels.size()][];
     TimeAwareLstmCell cell = model.cell();
     LossConfig lossConfig = mc.loss();
     state.copyStartState(startH, startC);
@@ -140,18 +141,20 @@ public final class TbpttTrainer {
       float[] h = caches[p].h();
       long seq = oldest + p;
       boolean headDone = false;
-      for (LabeledPosition l : labels) {
+      for (int li = 0; li < labels.size(); li++) {
+        LabeledPosition l = labels.get(li);
         if (l.sequence() != seq) {
-          continue;
-        }
-        float[] y = l.targetsView();
-        int n = MaskedBceWithLogits.countPresent(y);
-        if (n == 0) {
           continue;
         }
         if (!headDone) {
           cell.head(h, logits);
           headDone = true;
+        }
+        labelLogits[li] = logits.clone();
+        float[] y = l.targetsView();
+        int n = MaskedBceWithLogits.countPresent(y);
+        if (n == 0) {
+          continue;
         }
         loss +=
             MaskedBceWithLogits.lossAndGradient(logits, y, l.sampleWeight(), lossConfig, dLogits);
@@ -194,7 +197,7 @@ public final class TbpttTrainer {
     }
     if (present == 0) {
       Arrays.fill(events, null);
-      return new TrainingResult(0.0, 0, Gradient.zero(layout));
+      return new TrainingResult(0.0, 0, Gradient.zero(layout), labelLogits);
     }
     float l2w = lossConfig.l2Weights();
     if (l2w > 0) {
@@ -231,7 +234,7 @@ public final class TbpttTrainer {
     if (config.gradClipNorm() > 0) {
       g = g.clipped(config.gradClipNorm());
     }
-    return new TrainingResult(loss, present, g);
+    return new TrainingResult(loss, present, g, labelLogits);
   }
 
   /** The configuration this trainer is sized for. */

@@ -1,0 +1,125 @@
+package io.elapse.pipeline;
+
+import io.elapse.avro.DeadLetter;
+import io.elapse.avro.ModelUpdate;
+import io.elapse.avro.Prediction;
+import io.elapse.connectors.ElapseKafka;
+import io.elapse.connectors.KafkaConfig;
+import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.coordinator.KafkaModelWarmStart;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Elapse job wired to Kafka: builds sources and sinks from a {@link KafkaConfig} and calls
+ * {@link ElapseTopology#define}. Predictions and dead letters are written exactly-once; model
+ * updates at-least-once (their (epoch, step) versions make replays harmless).
+ */
+public final class ElapseJob {
+
+  private ElapseJob() {}
+
+  /**
+   * Applies the operational settings (checkpointing, state backend, parallelism) to {@code conf}.
+   */
+  public static Configuration environmentConfig(JobSettings settings, Configuration conf) {
+    Configuration c = new Configuration(conf);
+    c.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend());
+    c.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+    return c;
+  }
+
+  /** Configures checkpointing and parallelism on {@code env}. */
+  public static void configure(StreamExecutionEnvironment env, JobSettings settings) {
+    env.setParallelism(settings.parallelism());
+    env.enableCheckpointing(settings.checkpointIntervalMillis(), CheckpointingMode.EXACTLY_ONCE);
+    env.getCheckpointConfig()
+        .setMinPauseBetweenCheckpoints(Math.min(1000, settings.checkpointIntervalMillis() / 2));
+  }
+
+  /** Defines the whole Kafka-to-Kafka job on {@code env}. */
+  public static ElapseTopology.Outputs define(
+      StreamExecutionEnvironment env,
+      KafkaConfig kafka,
+      JobSettings settings,
+      boolean elapsedTopic) {
+    return ElapseTopology.define(
+        env,
+        kafkaSources(env, kafka, elapsedTopic),
+        kafkaSinks(kafka),
+        settings,
+        new KafkaModelWarmStart(kafka, settings.hmacKey(), Duration.ofSeconds(10)));
+  }
+
+  /** The job's Kafka sources; the model topic is always read from its beginning. */
+  public static ElapseTopology.Sources kafkaSources(
+      StreamExecutionEnvironment env, KafkaConfig kafka, boolean elapsedTopic) {
+    ElapseKafka io = new ElapseKafka(kafka);
+    var topics = kafka.topics();
+    var events =
+        env.fromSource(io.source(topics.events()), WatermarkStrategy.noWatermarks(), "events")
+            .uid("events-source");
+    var labels =
+        env.fromSource(io.source(topics.labels()), WatermarkStrategy.noWatermarks(), "labels")
+            .uid("labels-source");
+    var elapsed =
+        elapsedTopic
+            ? env.fromSource(
+                    io.source(topics.elapsed()), WatermarkStrategy.noWatermarks(), "elapsed")
+                .uid("elapsed-source")
+            : null;
+    var models =
+        env.fromSource(
+                io.sourceBuilder(topics.model())
+                    .setGroupId(kafka.groupId() + "-model-loop")
+                    .setStartingOffsets(OffsetsInitializer.earliest())
+                    .setProperty("max.partition.fetch.bytes", String.valueOf(64 << 20))
+                    .build(),
+                WatermarkStrategy.noWatermarks(),
+                "model-updates")
+            .uid("model-source")
+            .setParallelism(1);
+    return new ElapseTopology.Sources(events, elapsed, labels, models);
+  }
+
+  /** The job's Kafka sinks: predictions and dead letters exactly-once, the model at-least-once. */
+  public static ElapseTopology.Sinks kafkaSinks(KafkaConfig kafka) {
+    ElapseKafka io = new ElapseKafka(kafka);
+    var topics = kafka.topics();
+    return new ElapseTopology.Sinks(
+        s ->
+            s.sinkTo(
+                    io.sink(
+                        Prediction.class,
+                        topics.predictions(),
+                        Prediction::getEntityId,
+                        DeliveryGuarantee.EXACTLY_ONCE))
+                .name("predictions-sink")
+                .uid("predictions-sink"),
+        s ->
+            s.sinkTo(
+                    io.sink(
+                        DeadLetter.class,
+                        topics.deadLetters(),
+                        DeadLetter::getEntityId,
+                        DeliveryGuarantee.EXACTLY_ONCE))
+                .name("dead-letters-sink")
+                .uid("dead-letters-sink"),
+        s ->
+            s.sinkTo(
+                    io.sink(
+                        ModelUpdate.class,
+                        topics.model(),
+                        u -> "model",
+                        DeliveryGuarantee.AT_LEAST_ONCE))
+                .name("model-sink")
+                .uid("model-sink")
+                .setParallelism(1));
+  }
+}

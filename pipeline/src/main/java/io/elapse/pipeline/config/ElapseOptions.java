@@ -1,0 +1,277 @@
+package io.elapse.pipeline.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every setting of the Elapse job. Each is a Flink {@link ConfigOption} with a default and a
+ * description; {@link #all()} lists them for the README's configuration table (checked by a test).
+ */
+public final class ElapseOptions {
+
+  private ElapseOptions() {}
+
+  // ---- model ----
+
+  /** Time modulation of the forget gate. */
+  public static final ConfigOption<String> MODEL_VARIANT =
+      key("elapse.model.variant")
+          .stringType()
+          .defaultValue("DECAY")
+          .withDescription(
+              "How elapsed time modulates the forget gate: NONE (plain LSTM), DECAY (learned per-unit decay), TIME_GATE (Time-LSTM gate).");
+
+  /** LSTM units. */
+  public static final ConfigOption<Integer> MODEL_HIDDEN =
+      key("elapse.model.hidden-size").intType().defaultValue(64).withDescription("LSTM units H.");
+
+  /** Embedding dimension. */
+  public static final ConfigOption<Integer> MODEL_EMBEDDING =
+      key("elapse.model.embedding-dim")
+          .intType()
+          .defaultValue(32)
+          .withDescription("Event-type embedding dimension E.");
+
+  /** Hash buckets for event types. */
+  public static final ConfigOption<Integer> MODEL_BUCKETS =
+      key("elapse.model.vocabulary-buckets")
+          .intType()
+          .defaultValue(10_000)
+          .withDescription("Hash buckets V for event types (unseen types need no registry).");
+
+  /** Numeric features per event. */
+  public static final ConfigOption<Integer> MODEL_FEATURES =
+      key("elapse.model.num-features")
+          .intType()
+          .defaultValue(0)
+          .withDescription("Length of each event's numeric feature vector (0: none).");
+
+  /** Task names. */
+  public static final ConfigOption<List<String>> MODEL_TASKS =
+      key("elapse.model.tasks")
+          .stringType()
+          .asList()
+          .defaultValues(
+              "task_00", "task_01", "task_02", "task_03", "task_04", "task_05", "task_06",
+              "task_07", "task_08", "task_09", "task_10", "task_11", "task_12", "task_13",
+              "task_14", "task_15", "task_16", "task_17", "task_18", "task_19", "task_20",
+              "task_21", "task_22", "task_23", "task_24", "task_25", "task_26", "task_27",
+              "task_28", "task_29")
+          .withDescription("Task names K, in head order (semicolon-separated).");
+
+  /** Truncated BPTT window. */
+  public static final ConfigOption<Integer> MODEL_WINDOW =
+      key("elapse.model.window-size")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Events kept per entity for truncated BPTT; labels for older events are dead letters 'expired'.");
+
+  /** Scale of the elapsed-time transform. */
+  public static final ConfigOption<Duration> MODEL_TIME_SCALE =
+      key("elapse.model.time-scale")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "Scale s of phi(dt) = log1p(dt / s), the only form in which time reaches a gate.");
+
+  /** Seed of the initial parameters. */
+  public static final ConfigOption<Long> MODEL_SEED =
+      key("elapse.model.seed")
+          .longType()
+          .defaultValue(42L)
+          .withDescription("Seed of the initial parameters (cold start).");
+
+  // ---- training ----
+
+  /** Optimizer. */
+  public static final ConfigOption<String> TRAIN_OPTIMIZER =
+      key("elapse.train.optimizer")
+          .stringType()
+          .defaultValue("adam")
+          .withDescription("Optimizer of the coordinator: adam or sgd.");
+
+  /** Learning rate. */
+  public static final ConfigOption<Double> TRAIN_LEARNING_RATE =
+      key("elapse.train.learning-rate")
+          .doubleType()
+          .defaultValue(0.005)
+          .withDescription("Learning rate of the optimizer.");
+
+  /** Gradient clipping. */
+  public static final ConfigOption<Double> TRAIN_CLIP_NORM =
+      key("elapse.train.grad-clip-norm")
+          .doubleType()
+          .defaultValue(5.0)
+          .withDescription("Clip each applied gradient to this global L2 norm (0: off).");
+
+  /** Labels per gradient batch. */
+  public static final ConfigOption<Integer> TRAIN_BATCH_LABELS =
+      key("elapse.train.batch-labels")
+          .intType()
+          .defaultValue(32)
+          .withDescription("A learner sends its accumulated gradient after this many labels.");
+
+  /** Longest a gradient waits in a learner. */
+  public static final ConfigOption<Duration> TRAIN_BATCH_WAIT =
+      key("elapse.train.batch-max-wait")
+          .durationType()
+          .defaultValue(Duration.ofMillis(500))
+          .withDescription("A learner sends a non-empty gradient batch at least this often.");
+
+  /** Positive-class weight. */
+  public static final ConfigOption<Double> TRAIN_POS_WEIGHT =
+      key("elapse.train.pos-weight")
+          .doubleType()
+          .defaultValue(1.0)
+          .withDescription("pos_weight of the masked BCE-with-logits loss, for every task.");
+
+  // ---- coordinator and model loop ----
+
+  /** Minimum interval between published model versions. */
+  public static final ConfigOption<Duration> MODEL_PUBLISH_INTERVAL =
+      key("elapse.coordinator.publish-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(1))
+          .withDescription("The coordinator publishes at most one model version per interval.");
+
+  /** Signing key. */
+  public static final ConfigOption<String> MODEL_HMAC_KEY =
+      key("elapse.coordinator.hmac-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "When set, model updates are HMAC-SHA256 signed and learners reject unsigned or badly signed ones. Never logged.");
+
+  /** Warm start file. */
+  public static final ConfigOption<String> MODEL_WARM_START_FILE =
+      key("elapse.coordinator.warm-start-file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A ModelUpdate file to start from when no checkpoint and no model on the topic exist.");
+
+  /** Conformal miscoverage. */
+  public static final ConfigOption<Double> CONFORMAL_ALPHA =
+      key("elapse.conformal.alpha")
+          .doubleType()
+          .defaultValue(0.1)
+          .withDescription("Target miscoverage alpha of the conformal prediction sets.");
+
+  /** Conformal step. */
+  public static final ConfigOption<Double> CONFORMAL_GAMMA =
+      key("elapse.conformal.gamma")
+          .doubleType()
+          .defaultValue(0.005)
+          .withDescription("Step gamma of adaptive conformal inference.");
+
+  // ---- time and state ----
+
+  /** Bounded out-of-orderness. */
+  public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+      key("elapse.time.max-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "Events may arrive this much out of event-time order; later ones are dead letters 'late'.");
+
+  /** Idle source timeout. */
+  public static final ConfigOption<Duration> SOURCE_IDLENESS =
+      key("elapse.time.source-idleness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "A partition without records for this long stops holding back the watermark.");
+
+  /** Longest an event waits for the watermark, in processing time. */
+  public static final ConfigOption<Duration> MAX_EVENT_WAIT =
+      key("elapse.time.max-event-wait")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "An event never waits longer than this (wall clock) for the watermark: when sources pause or a partition lags, buffered events are processed anyway, in event-time order; an older event of the same entity arriving afterwards is a dead letter 'late'.");
+
+  /** Elapsed-time join wait. */
+  public static final ConfigOption<Duration> ELAPSED_JOIN_WAIT =
+      key("elapse.time.elapsed-join-wait")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(2))
+          .withDescription(
+              "With an elapsed-time topic, how long (event time) an event waits for its elapsed record before falling back to event times.");
+
+  /** Maximum accepted elapsed time. */
+  public static final ConfigOption<Duration> MAX_ELAPSED =
+      key("elapse.time.max-elapsed")
+          .durationType()
+          .defaultValue(Duration.ofDays(3650))
+          .withDescription("Elapsed times above this are absurd: dead letters 'invalid-elapsed'.");
+
+  /** Wait for labels that arrive before their event. */
+  public static final ConfigOption<Duration> PENDING_LABEL_WAIT =
+      key("elapse.state.pending-label-wait")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "A label whose event is not yet seen waits this long (event time), then is a dead letter 'unknown-event'.");
+
+  /** Bound of pending labels per entity. */
+  public static final ConfigOption<Integer> PENDING_LABEL_MAX =
+      key("elapse.state.pending-label-max")
+          .intType()
+          .defaultValue(64)
+          .withDescription(
+              "At most this many labels wait per entity; more are dead letters 'overflow'.");
+
+  /** Entity time-to-live. */
+  public static final ConfigOption<Duration> ENTITY_TTL =
+      key("elapse.state.entity-ttl")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription(
+              "State of an entity without events for this long (event time) is cleared.");
+
+  // ---- operations ----
+
+  /** Checkpoint interval. */
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      key("elapse.checkpoint.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription("Checkpoint interval (exactly-once predictions commit at checkpoints).");
+
+  /** State backend. */
+  public static final ConfigOption<String> STATE_BACKEND =
+      key("elapse.state.backend")
+          .stringType()
+          .defaultValue("hashmap")
+          .withDescription("hashmap (embedded default) or rocksdb (clusters, many entities).");
+
+  /** Job parallelism. */
+  public static final ConfigOption<Integer> PARALLELISM =
+      key("elapse.parallelism")
+          .intType()
+          .defaultValue(2)
+          .withDescription(
+              "Parallelism of decoding and learners (the coordinator always runs at 1).");
+
+  /** Every option declared in this class, in declaration order. */
+  public static List<ConfigOption<?>> all() {
+    List<ConfigOption<?>> out = new ArrayList<>();
+    for (Field f : ElapseOptions.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+        try {
+          out.add((ConfigOption<?>) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+package io.elapse.pipeline.coordinator;
+
+import io.elapse.avro.ModelUpdate;
+import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.records.GradientBatch;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator as a Flink function (parallelism 1, one constant key). All training state lives
+ * in a {@link CoordinatorCore}; this function checkpoints it as operator state, raises the epoch on
+ * every restore, and publishes at most one model version per publish interval.
+ */
+public final class Coordinator extends KeyedProcessFunction<Integer, GradientBatch, ModelUpdate>
+    implements CheckpointedFunction {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+  private final JobSettings settings;
+  private final ModelWarmStart warmStart;
+
+  private transient CoordinatorCore core;
+  private transient ListState<byte[]> store;
+  private transient long lastPublished;
+  private transient boolean timerPending;
+  private transient Counter published;
+
+  /** Creates the coordinator. */
+  public Coordinator(JobSettings settings, ModelWarmStart warmStart) {
+    this.settings = settings;
+    this.warmStart = warmStart == null ? ModelWarmStart.none() : warmStart;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    store =
+        context
+            .getOperatorStateStore()
+            .getListState(
+                new ListStateDescriptor<>(
+                    "coordinator", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    if (context.isRestored()) {
+      List<byte[]> blobs = new java.util.ArrayList<>();
+      store.get().forEach(blobs::add);
+      if (blobs.size() != 1) {
+        throw new IllegalStateException(
+            "expected 1 coordinator snapshot in the checkpoint, got " + blobs.size());
+      }
+      core = CoordinatorCore.restore(settings, blobs.get(0));
+      core.newEpoch();
+      LOG.info("coordinator restored from checkpoint; now at version {}", core.versionString());
+      return;
+    }
+    Optional<ModelUpdate> warm = warmStart.latest();
+    if (warm.isPresent()) {
+      core = CoordinatorCore.fromUpdate(settings, warm.get());
+      core.newEpoch();
+      LOG.info("coordinator warm-started; now at version {}", core.versionString());
+    } else {
+      core = CoordinatorCore.cold(settings);
+      LOG.info("coordinator cold start at version {}", core.versionString());
+    }
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    published = getRuntimeContext().getMetricGroup().counter("modelVersionsPublished");
+    getRuntimeContext().getMetricGroup().gauge("modelStep", () -> core.step());
+    getRuntimeContext().getMetricGroup().gauge("modelEpoch", () -> core.epoch());
+    getRuntimeContext().getMetricGroup().gauge("labelsApplied", () -> core.labelsApplied());
+  }
+
+  @Override
+  public void processElement(GradientBatch batch, Context ctx, Collector<ModelUpdate> out) {
+    core.apply(batch);
+    long now = ctx.timerService().currentProcessingTime();
+    if (now - lastPublished >= settings.publishIntervalMillis()) {
+      publish(now, out);
+    } else if (!timerPending) {
+      ctx.timerService()
+          .registerProcessingTimeTimer(lastPublished + settings.publishIntervalMillis());
+      timerPending = true;
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
+    timerPending = false;
+    if (core.hasUnpublishedChanges()) {
+      publish(ctx.timerService().currentProcessingTime(), out);
+    }
+  }
+
+  private void publish(long now, Collector<ModelUpdate> out) {
+    out.collect(core.toUpdate(now));
+    published.inc();
+    lastPublished = now;
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    store.update(List.of(core.snapshot()));
+  }
+}

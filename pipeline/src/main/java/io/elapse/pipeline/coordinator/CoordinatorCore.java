@@ -1,0 +1,257 @@
+package io.elapse.pipeline.coordinator;
+
+import io.elapse.avro.ModelUpdate;
+import io.elapse.model.LstmModel;
+import io.elapse.model.ParameterLayout;
+import io.elapse.model.calibration.AdaptiveConformal;
+import io.elapse.model.calibration.PlattScaler;
+import io.elapse.model.config.ModelConfig;
+import io.elapse.model.io.ParameterCodec;
+import io.elapse.model.optim.Optimizer;
+import io.elapse.model.optim.Optimizers;
+import io.elapse.model.train.Gradient;
+import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.config.ModelConfigs;
+import io.elapse.pipeline.modelloop.ModelUpdates;
+import io.elapse.pipeline.records.GradientBatch;
+import io.elapse.pipeline.records.ModelState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The coordinator's training state and its one operation: apply a gradient batch. Plain Java, no
+ * Flink: parameters, optimizer, Platt calibration and adaptive conformal state, the (epoch, step)
+ * version and counters; snapshot and restore as bytes. The math is {@code io.elapse.model}'s.
+ */
+public final class CoordinatorCore {
+
+  private static final int SNAPSHOT_VERSION = 1;
+
+  private final JobSettings settings;
+  private final ModelConfig config;
+  private final ParameterLayout layout;
+  private final float[] params;
+  private final Optimizer optimizer;
+  private final PlattScaler platt;
+  private final AdaptiveConformal conformal;
+  private long epoch;
+  private long step;
+  private long labelsApplied;
+  private long batches;
+  private double lossSinceLastUpdate;
+  private long labelsSinceLastUpdate;
+  private double lastGradNorm;
+  private boolean unpublished;
+
+  private CoordinatorCore(
+      JobSettings settings,
+      float[] params,
+      Optimizer optimizer,
+      PlattScaler platt,
+      AdaptiveConformal conformal,
+      long epoch,
+      long step) {
+    this.settings = settings;
+    this.config = ModelConfigs.of(settings);
+    this.layout = ParameterLayout.of(config);
+    if (params.length != layout.size()) {
+      throw new IllegalArgumentException(
+          "expected " + layout.size() + " parameters for " + config + ", got " + params.length);
+    }
+    this.params = params;
+    this.optimizer = optimizer;
+    this.platt = platt;
+    this.conformal = conformal;
+    this.epoch = epoch;
+    this.step = step;
+  }
+
+  /** A cold start: seeded parameters (the same the learners start from), epoch 1, step 0. */
+  public static CoordinatorCore cold(JobSettings s) {
+    ModelConfig c = ModelConfigs.of(s);
+    return new CoordinatorCore(
+        s,
+        LstmModel.initialParameters(c, s.seed()),
+        Optimizers.create(s.optimizer(), s.learningRate()),
+        new PlattScaler(c.numTasks()),
+        new AdaptiveConformal(c.numTasks(), s.conformalAlpha(), s.conformalGamma(), 2_000),
+        1,
+        0);
+  }
+
+  /** A warm start from a verified model update; conformal state restarts from its defaults. */
+  public static CoordinatorCore fromUpdate(JobSettings s, ModelUpdate update) {
+    ModelState state = ModelUpdates.toState(update, s);
+    ModelConfig c = ModelConfigs.of(s);
+    PlattScaler platt = new PlattScaler(c.numTasks());
+    for (int t = 0; t < c.numTasks(); t++) {
+      platt.setParameters(
+          t,
+          state.plattScale[t],
+          state.plattBias[t],
+          update.getCalibration().get(t).getObservations());
+    }
+    CoordinatorCore core =
+        new CoordinatorCore(
+            s,
+            state.parameters,
+            Optimizers.create(s.optimizer(), s.learningRate()),
+            platt,
+            new AdaptiveConformal(c.numTasks(), s.conformalAlpha(), s.conformalGamma(), 2_000),
+            state.epoch,
+            state.step);
+    core.labelsApplied = update.getStats().getLabelsApplied();
+    core.batches = update.getStats().getGradientBatches();
+    return core;
+  }
+
+  /** Raises the epoch: called on every restore, so versions of a failed attempt become older. */
+  public void newEpoch() {
+    epoch++;
+    unpublished = true;
+  }
+
+  /**
+   * Applies one batch: the mean gradient over its labels, clipped to the global norm, through the
+   * optimizer (one step); then each (logit, target) pair updates conformal state with the
+   * probability calibrated before the pair is seen, and then Platt scaling.
+   */
+  public void apply(GradientBatch batch) {
+    if (batch.labels > 0) {
+      Gradient g = Gradient.decode(batch.gradient).scaled(1f / batch.labels);
+      if (settings.gradClipNorm() > 0) {
+        g = g.clipped(settings.gradClipNorm());
+      }
+      lastGradNorm = g.norm();
+      optimizer.step(params, g.toDense(layout));
+      step++;
+    }
+    for (int i = 0; i < batch.pairTask.length; i++) {
+      int task = batch.pairTask[i];
+      double logit = batch.pairLogit[i];
+      double target = batch.pairTarget[i];
+      conformal.update(task, platt.probability(task, logit), target);
+      platt.update(task, logit, target, 1.0);
+    }
+    labelsApplied += batch.labels;
+    labelsSinceLastUpdate += batch.labels;
+    lossSinceLastUpdate += batch.lossSum;
+    batches++;
+    unpublished = true;
+  }
+
+  /** Whether anything changed since the last {@link #toUpdate}. */
+  public boolean hasUnpublishedChanges() {
+    return unpublished;
+  }
+
+  /** A sealed full-snapshot model update of the current version. */
+  public ModelUpdate toUpdate(long nowMillis) {
+    ModelUpdate u =
+        ModelUpdates.fullSnapshot(
+            settings,
+            epoch,
+            step,
+            nowMillis,
+            params,
+            platt,
+            conformal,
+            labelsApplied,
+            batches,
+            labelsSinceLastUpdate == 0 ? 0 : lossSinceLastUpdate / labelsSinceLastUpdate,
+            lastGradNorm);
+    lossSinceLastUpdate = 0;
+    labelsSinceLastUpdate = 0;
+    unpublished = false;
+    return u;
+  }
+
+  /** Everything, as bytes: version, counters, parameters, optimizer, calibration, conformal. */
+  public byte[] snapshot() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(SNAPSHOT_VERSION);
+      out.writeLong(epoch);
+      out.writeLong(step);
+      out.writeLong(labelsApplied);
+      out.writeLong(batches);
+      writeBlock(out, ParameterCodec.encode(ModelUpdates.PARAMETER_FORMAT, params));
+      writeBlock(out, optimizer.snapshot());
+      writeBlock(out, platt.snapshot());
+      writeBlock(out, conformal.snapshot());
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Restores a {@link #snapshot()} (the epoch is not raised here; see {@link #newEpoch()}). */
+  public static CoordinatorCore restore(JobSettings s, byte[] snapshot) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
+      int version = in.readInt();
+      if (version != SNAPSHOT_VERSION) {
+        throw new IllegalStateException(
+            "coordinator snapshot version: expected " + SNAPSHOT_VERSION + ", got " + version);
+      }
+      long epoch = in.readLong();
+      long step = in.readLong();
+      long labels = in.readLong();
+      long batches = in.readLong();
+      float[] params = ParameterCodec.decode(readBlock(in)).parameters();
+      Optimizer optimizer = Optimizers.create(s.optimizer(), s.learningRate());
+      optimizer.restore(readBlock(in));
+      PlattScaler platt = PlattScaler.fromSnapshot(readBlock(in));
+      AdaptiveConformal conformal = AdaptiveConformal.fromSnapshot(readBlock(in));
+      CoordinatorCore core =
+          new CoordinatorCore(s, params, optimizer, platt, conformal, epoch, step);
+      core.labelsApplied = labels;
+      core.batches = batches;
+      return core;
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt coordinator snapshot", e);
+    }
+  }
+
+  private static void writeBlock(DataOutputStream out, byte[] block) throws IOException {
+    out.writeInt(block.length);
+    out.write(block);
+  }
+
+  private static byte[] readBlock(DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    return b;
+  }
+
+  /** Current epoch. */
+  public long epoch() {
+    return epoch;
+  }
+
+  /** Current step. */
+  public long step() {
+    return step;
+  }
+
+  /** Labels applied since the model was created. */
+  public long labelsApplied() {
+    return labelsApplied;
+  }
+
+  /** The version as {@code epoch.step}. */
+  public String versionString() {
+    return epoch + "." + step;
+  }
+
+  /** A copy of the current parameters. */
+  public float[] parameters() {
+    return params.clone();
+  }
+}

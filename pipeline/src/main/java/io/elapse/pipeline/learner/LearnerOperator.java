@@ -1,0 +1,515 @@
+package io.elapse.pipeline.learner;
+
+import io.elapse.avro.DeadLetter;
+import io.elapse.avro.ElapsedSource;
+import io.elapse.avro.Prediction;
+import io.elapse.connectors.AvroRecordTypeInfo;
+import io.elapse.connectors.ReasonCodes;
+import io.elapse.model.EntityState;
+import io.elapse.model.EventInput;
+import io.elapse.model.InvalidInputException;
+import io.elapse.model.StepResult;
+import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.records.EntityInput;
+import io.elapse.pipeline.records.GradientBatch;
+import io.elapse.pipeline.records.ModelState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The keyed learner. Input 1: events, elapsed times and labels keyed by entity. Input 2: verified
+ * model versions, broadcast to every subtask; only newer (epoch, step) versions are applied.
+ *
+ * <p>Per entity it keeps the model's {@link EntityState} (h, c, the window ring and the state at
+ * its start), an {@link EntityBook} of event ids, events waiting for the watermark (event-time
+ * order), elapsed times waiting for their event, and labels waiting for their event. Events are
+ * processed in event-time order when the watermark passes {@code eventTime + joinWait}; an event at
+ * or behind the watermark on arrival is a dead letter {@code late}. An event never waits more than
+ * {@code maxEventWait} of wall-clock time: then the entity's buffered events are processed anyway,
+ * in event-time order (so a pause or a lagging partition cannot hold predictions back forever).
+ * Each event yields one {@link Prediction}. Each label inside the window yields a masked gradient,
+ * accumulated per subtask and sent as a {@link GradientBatch} after {@code batchLabels} labels,
+ * after {@code batchMaxWait}, before every checkpoint barrier and at the end of input, so no
+ * applied label is lost across a checkpoint.
+ *
+ * <p>The model input's watermark is ignored: model updates carry no event time and must not hold
+ * event time back.
+ */
+public final class LearnerOperator extends AbstractStreamOperator<Prediction>
+    implements TwoInputStreamOperator<EntityInput, ModelState, Prediction>,
+        Triggerable<String, VoidNamespace> {
+
+  /** Side output of dead letters from this stage. */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("learner-dead-letters", new AvroRecordTypeInfo<>(DeadLetter.class)) {};
+
+  /** Side output of gradient batches for the coordinator. */
+  public static final OutputTag<GradientBatch> GRADIENTS =
+      new OutputTag<>("gradients", TypeInformation.of(GradientBatch.class)) {};
+
+  private static final String STAGE = "learner";
+
+  private final JobSettings settings;
+  private final boolean elapsedTopic;
+
+  private transient Scorer scorer;
+  private transient ListState<ModelState> modelStore;
+  private transient ValueState<byte[]> entityState;
+  private transient ValueState<EntityBook> bookState;
+  private transient ListState<EntityInput> bufferedEvents;
+  private transient MapState<String, EntityInput> elapsedByEvent;
+  private transient ListState<EntityInput> pendingLabels;
+  private transient InternalTimerService<VoidNamespace> timers;
+  private transient GradientBuffer gradients;
+  private transient long lastFlushWallClock;
+
+  private transient Meter eventsPerSecond;
+  private transient Meter predictionsPerSecond;
+  private transient Counter labelsApplied;
+  private transient Counter elapsedFallbacks;
+  private transient Counter gradientBatches;
+  private transient Histogram batchSizes;
+  private transient DeadLetterCounters deadLetters;
+
+  /** Creates the learner; {@code elapsedTopic} says whether an elapsed-time stream is joined. */
+  public LearnerOperator(JobSettings settings, boolean elapsedTopic) {
+    this.settings = settings;
+    this.elapsedTopic = elapsedTopic;
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    modelStore =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>("learner-model", TypeInformation.of(ModelState.class)));
+    ModelState restored = null;
+    for (ModelState m : all(modelStore)) {
+      if (restored == null || m.isNewerThan(restored.epoch, restored.step)) {
+        restored = m;
+      }
+    }
+    scorer = new Scorer(settings, restored);
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    // Model updates have no event time: pin input 2's watermark at +inf so it never holds back.
+    combinedWatermark.updateWatermark(1, Long.MAX_VALUE);
+    entityState =
+        getPartitionedState(
+            new ValueStateDescriptor<>(
+                "entity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    bookState =
+        getPartitionedState(
+            new ValueStateDescriptor<>("book", TypeInformation.of(EntityBook.class)));
+    bufferedEvents =
+        getPartitionedState(
+            new ListStateDescriptor<>("buffered-events", TypeInformation.of(EntityInput.class)));
+    elapsedByEvent =
+        getPartitionedState(
+            new MapStateDescriptor<>(
+                "elapsed-by-event", Types.STRING, TypeInformation.of(EntityInput.class)));
+    pendingLabels =
+        getPartitionedState(
+            new ListStateDescriptor<>("pending-labels", TypeInformation.of(EntityInput.class)));
+    timers = getInternalTimerService("learner", VoidNamespaceSerializer.INSTANCE, this);
+    gradients =
+        new GradientBuffer(scorer, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+
+    var metrics = getMetricGroup();
+    eventsPerSecond =
+        metrics.meter("eventsPerSecond", new MeterView(metrics.counter("events"), 10));
+    predictionsPerSecond =
+        metrics.meter("predictionsPerSecond", new MeterView(metrics.counter("predictions"), 10));
+    labelsApplied = metrics.counter("labelsApplied");
+    elapsedFallbacks = metrics.counter("elapsedFallbacks");
+    gradientBatches = metrics.counter("gradientBatches");
+    batchSizes = metrics.histogram("gradientBatchSize", new DescriptiveStatisticsHistogram(1000));
+    metrics.gauge("modelEpoch", () -> scorer.epoch());
+    metrics.gauge("modelStep", () -> scorer.step());
+    metrics.gauge("modelStalenessMillis", () -> scorer.stalenessMillis());
+    deadLetters = new DeadLetterCounters(metrics.addGroup("deadLetters"));
+    lastFlushWallClock = getProcessingTimeService().getCurrentProcessingTime();
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    long at = getProcessingTimeService().getCurrentProcessingTime() + settings.batchMaxWaitMillis();
+    getProcessingTimeService()
+        .registerTimer(
+            at,
+            t -> {
+              flushGradients();
+              scheduleFlush();
+            });
+  }
+
+  // ---------------------------------------------------------------- input 2: model versions
+
+  @Override
+  public void processElement2(StreamRecord<ModelState> element) {
+    ModelState m = element.getValue();
+    if (m.isNewerThan(scorer.epoch(), scorer.step())) {
+      scorer.install(m);
+    }
+  }
+
+  @Override
+  public void processWatermark2(Watermark mark) {
+    // Ignored on purpose: see open().
+  }
+
+  // ---------------------------------------------------------------- input 1: entity inputs
+
+  @Override
+  public void processElement1(StreamRecord<EntityInput> element) throws Exception {
+    EntityInput in = element.getValue();
+    long watermark = timers.currentWatermark();
+    switch (in.kind) {
+      case EntityInput.EVENT -> {
+        eventsPerSecond.markEvent();
+        long due = dueTime(in);
+        if (due <= watermark) {
+          deadLetter(
+              in,
+              ReasonCodes.LATE,
+              "event time "
+                  + Instant.ofEpochMilli(in.time)
+                  + " is behind the watermark "
+                  + Instant.ofEpochMilli(watermark)
+                  + " (max out-of-orderness exceeded)");
+          return;
+        }
+        bufferedEvents.add(in);
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+        // Bounded wait in wall-clock time, rounded to 100 ms so timers coalesce.
+        long flushAt =
+            (timers.currentProcessingTime() + settings.maxEventWaitMillis()) / 100 * 100 + 100;
+        timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, flushAt);
+      }
+      case EntityInput.ELAPSED -> {
+        elapsedByEvent.put(in.eventId, in);
+        timers.registerEventTimeTimer(
+            VoidNamespace.INSTANCE, safeAdd(in.time, settings.pendingLabelWaitMillis()));
+      }
+      case EntityInput.LABEL -> onLabel(in);
+      default -> deadLetter(in, ReasonCodes.INVALID_FIELD, "unknown input kind " + in.kind);
+    }
+  }
+
+  private long dueTime(EntityInput event) {
+    return elapsedTopic && event.elapsedMillis < 0
+        ? safeAdd(event.time, settings.elapsedJoinWaitMillis())
+        : event.time;
+  }
+
+  private void onLabel(EntityInput label) throws Exception {
+    EntityBook book = bookState.value();
+    if (book != null) {
+      long seq = book.sequenceOf(label.eventId);
+      if (seq >= 0) {
+        EntityState state = loadState();
+        if (state.inWindow(seq)) {
+          train(state, seq, label);
+          return;
+        }
+        deadLetter(label, ReasonCodes.EXPIRED, expiredMessage(label));
+        return;
+      }
+      if (book.recentlyEvicted(label.eventId)) {
+        deadLetter(label, ReasonCodes.EXPIRED, expiredMessage(label));
+        return;
+      }
+    }
+    int waiting = 0;
+    for (EntityInput ignored : all(pendingLabels)) {
+      waiting++;
+    }
+    if (waiting >= settings.pendingLabelMax()) {
+      deadLetter(
+          label,
+          "overflow",
+          "already "
+              + waiting
+              + " labels wait for unseen events of this entity (max "
+              + settings.pendingLabelMax()
+              + ")");
+      return;
+    }
+    pendingLabels.add(label);
+    timers.registerEventTimeTimer(
+        VoidNamespace.INSTANCE, safeAdd(label.time, settings.pendingLabelWaitMillis()));
+  }
+
+  private String expiredMessage(EntityInput label) {
+    return "event "
+        + label.eventId
+        + " has left the window of the last "
+        + settings.windowSize()
+        + " events";
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  @Override
+  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    long now = timer.getTimestamp();
+    processDueEvents(now);
+    expirePendingLabels(now);
+    expireElapsed(now);
+    maybeExpireEntity(now);
+  }
+
+  @Override
+  public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    // The event waited max-event-wait for the watermark: process what is buffered, in order.
+    processDueEvents(Long.MAX_VALUE);
+  }
+
+  private void processDueEvents(long now) throws Exception {
+    List<EntityInput> due = new ArrayList<>();
+    List<EntityInput> later = new ArrayList<>();
+    for (EntityInput e : all(bufferedEvents)) {
+      (dueTime(e) <= now ? due : later).add(e);
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    bufferedEvents.update(later);
+    due.sort(Comparator.comparingLong((EntityInput e) -> e.time).thenComparing(e -> e.eventId));
+    for (EntityInput e : due) {
+      processEvent(e);
+    }
+  }
+
+  private void processEvent(EntityInput event) throws Exception {
+    EntityBook book = bookState.value();
+    if (book == null) {
+      book = EntityBook.empty(settings.windowSize());
+    }
+    if (book.lastEventTime != Long.MIN_VALUE && event.time < book.lastEventTime) {
+      deadLetter(event, ReasonCodes.LATE, "event time is before the entity's last processed event");
+      return;
+    }
+    Long elapsed;
+    ElapsedSource source;
+    EntityInput joined = elapsedTopic ? elapsedByEvent.get(event.eventId) : null;
+    if (event.elapsedMillis >= 0) {
+      elapsed = event.elapsedMillis;
+      source = ElapsedSource.EXPLICIT;
+    } else if (joined != null) {
+      elapsed = joined.elapsedMillis;
+      source = ElapsedSource.STREAM;
+      elapsedByEvent.remove(event.eventId);
+    } else if (book.lastEventTime != Long.MIN_VALUE) {
+      elapsed = event.time - book.lastEventTime;
+      source = ElapsedSource.DERIVED;
+      if (elapsedTopic) {
+        elapsedFallbacks.inc();
+      }
+    } else {
+      elapsed = null;
+      source = ElapsedSource.FIRST;
+    }
+
+    long started = System.nanoTime();
+    EventInput input;
+    try {
+      input = scorer.model().input(event.eventType, event.features, elapsed);
+    } catch (InvalidInputException e) {
+      deadLetter(event, ReasonCodes.INVALID_FIELD, e.getMessage());
+      return;
+    }
+    EntityState state = loadState();
+    StepResult step = state.step(scorer.model(), input);
+    Prediction prediction =
+        scorer.predict(event, step.logits(), elapsed, source, System.nanoTime() - started);
+    book.add(event.eventId, step.sequence());
+    book.lastEventTime = event.time;
+    entityState.update(state.encode());
+    bookState.update(book);
+    output.collect(new StreamRecord<>(prediction, event.time));
+    predictionsPerSecond.markEvent();
+    timers.registerEventTimeTimer(
+        VoidNamespace.INSTANCE, safeAdd(event.time, settings.entityTtlMillis()));
+
+    // Labels that arrived before their event.
+    List<EntityInput> still = new ArrayList<>();
+    boolean changed = false;
+    for (EntityInput label : all(pendingLabels)) {
+      if (label.eventId.equals(event.eventId)) {
+        train(state, step.sequence(), label);
+        changed = true;
+      } else {
+        still.add(label);
+      }
+    }
+    if (changed) {
+      pendingLabels.update(still);
+    }
+  }
+
+  private void expirePendingLabels(long now) throws Exception {
+    List<EntityInput> still = new ArrayList<>();
+    boolean changed = false;
+    EntityBook book = bookState.value();
+    for (EntityInput label : all(pendingLabels)) {
+      if (safeAdd(label.time, settings.pendingLabelWaitMillis()) <= now) {
+        changed = true;
+        if (book != null && book.recentlyEvicted(label.eventId)) {
+          deadLetter(label, ReasonCodes.EXPIRED, expiredMessage(label));
+        } else {
+          deadLetter(
+              label,
+              ReasonCodes.UNKNOWN_EVENT,
+              "no event "
+                  + label.eventId
+                  + " of entity "
+                  + label.entityId
+                  + " arrived within "
+                  + settings.pendingLabelWaitMillis()
+                  + " ms of the label");
+        }
+      } else {
+        still.add(label);
+      }
+    }
+    if (changed) {
+      pendingLabels.update(still);
+    }
+  }
+
+  private void expireElapsed(long now) throws Exception {
+    List<String> expired = new ArrayList<>();
+    for (var entry : elapsedByEvent.entries()) {
+      if (safeAdd(entry.getValue().time, settings.pendingLabelWaitMillis()) <= now) {
+        expired.add(entry.getKey());
+      }
+    }
+    for (String id : expired) {
+      EntityInput e = elapsedByEvent.get(id);
+      elapsedByEvent.remove(id);
+      EntityBook book = bookState.value();
+      boolean seen = book != null && (book.sequenceOf(id) >= 0 || book.recentlyEvicted(id));
+      deadLetter(
+          e,
+          seen ? ReasonCodes.LATE : ReasonCodes.UNKNOWN_EVENT,
+          seen
+              ? "elapsed time for event " + id + " arrived after the event was processed"
+              : "no event " + id + " arrived for this elapsed time");
+    }
+  }
+
+  private void maybeExpireEntity(long now) throws Exception {
+    EntityBook book = bookState.value();
+    if (book == null || safeAdd(book.lastEventTime, settings.entityTtlMillis()) > now) {
+      return;
+    }
+    if (all(bufferedEvents).iterator().hasNext()
+        || all(pendingLabels).iterator().hasNext()
+        || !elapsedByEvent.isEmpty()) {
+      return;
+    }
+    entityState.clear();
+    bookState.clear();
+    bufferedEvents.clear();
+    pendingLabels.clear();
+    elapsedByEvent.clear();
+  }
+
+  // ---------------------------------------------------------------- training
+
+  private EntityState loadState() throws Exception {
+    byte[] bytes = entityState.value();
+    return bytes == null
+        ? EntityState.initial(scorer.config())
+        : EntityState.decode(scorer.config(), bytes);
+  }
+
+  private void train(EntityState state, long seq, EntityInput label) {
+    gradients.add(state, seq, label.targets, label.sampleWeight);
+    labelsApplied.inc();
+    if (gradients.labels() >= settings.batchLabels()) {
+      flushGradients();
+    }
+  }
+
+  private void flushGradients() {
+    GradientBatch batch = gradients.drain();
+    if (batch != null) {
+      output.collect(GRADIENTS, new StreamRecord<>(batch));
+      gradientBatches.inc();
+      batchSizes.update(batch.labels);
+    }
+    lastFlushWallClock = getProcessingTimeService().getCurrentProcessingTime();
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    flushGradients();
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    modelStore.update(List.of(scorer.current()));
+  }
+
+  @Override
+  public void finish() throws Exception {
+    flushGradients();
+    super.finish();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void deadLetter(EntityInput origin, String reason, String message) {
+    deadLetters.count(reason);
+    output.collect(
+        DEAD_LETTERS, new StreamRecord<>(DeadLetterFactory.of(origin, reason, message, STAGE)));
+  }
+
+  /** A list state's elements; empty (never null) when the state holds none. */
+  private static <T> Iterable<T> all(ListState<T> state) throws Exception {
+    Iterable<T> it = state.get();
+    return it == null ? List.of() : it;
+  }
+
+  private static long safeAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+  }
+}
