@@ -34,7 +34,7 @@ public final class PlattScaler {
   public static final double DEFAULT_PRIOR_PRECISION = 1.0;
 
   /** Default effective memory, in weighted pairs. */
-  public static final double DEFAULT_MEMORY = 50_000.0;
+  public static final double DEFAULT_MEMORY = 5_000.0;
 
   /** Default per-step bound on |Δa| and |Δb|. */
   public static final double DEFAULT_MAX_STEP = 0.5;

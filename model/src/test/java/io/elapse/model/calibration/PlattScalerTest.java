@@ -77,6 +77,45 @@ class PlattScalerTest {
   }
 
   @Test
+  void followsAChangeInTheModelsScale() {
+    Random rnd = new Random(13);
+    PlattScaler scaler = new PlattScaler(1);
+    int before = 30_000;
+    int after = 60_000;
+    double[] cal = new double[20_000];
+    double[] ys = new double[cal.length];
+    for (int i = 0; i < before + after; i++) {
+      double zTrue = 1.5 * rnd.nextGaussian();
+      double y = rnd.nextDouble() < sigmoid(zTrue) ? 1.0 : 0.0;
+      double z = i < before ? 2.5 * zTrue + 1.0 : 0.5 * zTrue - 1.0;
+      int j = i - (before + after - cal.length);
+      if (j >= 0) {
+        cal[j] = scaler.probability(0, z);
+        ys[j] = y;
+      }
+      scaler.update(0, z, y, 1.0);
+    }
+    System.out.println(
+        "after change: ece " + ece(cal, ys) + ", a " + scaler.scale(0) + ", b " + scaler.bias(0));
+    assertThat(ece(cal, ys)).isLessThanOrEqualTo(0.02);
+    assertThat(scaler.scale(0)).isCloseTo(2.0, within(0.1));
+    assertThat(scaler.bias(0)).isCloseTo(2.0, within(0.1));
+  }
+
+  @Test
+  void softTargetsAndWeightsFitTheSameMap() {
+    Random rnd = new Random(21);
+    PlattScaler scaler = new PlattScaler(1);
+    for (int i = 0; i < 20_000; i++) {
+      double zTrue = 1.5 * rnd.nextGaussian();
+      // the expected outcome itself as a soft target, with varying weights
+      scaler.update(0, 2.5 * zTrue + 1.0, sigmoid(zTrue), 0.5 + rnd.nextDouble());
+    }
+    assertThat(scaler.scale(0)).isCloseTo(0.4, within(0.01));
+    assertThat(scaler.bias(0)).isCloseTo(-0.4, within(0.01));
+  }
+
+  @Test
   void tasksAreIndependentAndZeroWeightIsNoOp() {
     PlattScaler s = new PlattScaler(2);
     for (int i = 0; i < 100; i++) {
