@@ -1,10 +1,15 @@
 package io.elapse.model.metrics;
 
 import io.elapse.model.calibration.PredictionSet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Streaming prequential metrics for K masked binary tasks.
@@ -28,7 +33,10 @@ import java.util.Random;
  * <p>Recall/precision at k, per example: among the tasks whose label is present, rank by
  * probability (descending; ties by task index), take the top min(k, present); precision@k = hits /
  * min(k, present), recall@k = hits / positives, where a hit is a target ≥ 0.5. Examples without a
- * present label are left out of precision, examples without a positive out of recall. Not
+ * present label are left out of precision, examples without a positive out of recall.
+ *
+ * <p>{@link #snapshot()} / {@link #fromSnapshot(byte[])} save and restore the complete state (for
+ * operator checkpoints); a restored instance reports and continues exactly like the original. Not
  * thread-safe.
  */
 public final class PrequentialMetrics {
@@ -42,6 +50,8 @@ public final class PrequentialMetrics {
   /** Default number of (score, label) pairs per task kept for an exact cumulative AUC. */
   public static final int DEFAULT_AUC_CAPACITY = 100_000;
 
+  private static final int MAGIC = 0x504D4554; // "PMET"
+
   private final int tasks;
   private final int k;
   private final int capacity;
@@ -50,7 +60,7 @@ public final class PrequentialMetrics {
 
   // Cumulative mode.
   private Accumulator[] acc;
-  private Random random;
+  private long randomState;
   private long[] seen;
   private double precisionSum;
   private long precisionCount;
@@ -109,7 +119,7 @@ public final class PrequentialMetrics {
     for (int t = 0; t < tasks; t++) {
       acc[t] = new Accumulator();
     }
-    random = new Random(seed);
+    randomState = seed;
     seen = new long[tasks];
     precisionSum = 0;
     precisionCount = 0;
@@ -173,7 +183,7 @@ public final class PrequentialMetrics {
       sets[task][at] = code;
       size[task] = at + 1;
     } else {
-      long j = (long) (random.nextDouble() * n);
+      long j = (long) (nextDouble() * n);
       if (j < capacity) {
         probs[task][(int) j] = prob;
         targets[task][(int) j] = target;
@@ -338,6 +348,142 @@ public final class PrequentialMetrics {
         exampleCount,
         precision,
         recall);
+  }
+
+  /** The complete state as bytes; see {@link #fromSnapshot(byte[])}. */
+  public byte[] snapshot() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(tasks);
+      out.writeInt(k);
+      out.writeInt(capacity);
+      out.writeBoolean(sliding);
+      out.writeLong(seed);
+      out.writeLong(randomState);
+      out.writeDouble(precisionSum);
+      out.writeLong(precisionCount);
+      out.writeDouble(recallSum);
+      out.writeLong(recallCount);
+      out.writeLong(examples);
+      for (int t = 0; t < tasks; t++) {
+        Accumulator a = acc[t];
+        out.writeLong(a.n);
+        out.writeDouble(a.sumLogLoss);
+        out.writeDouble(a.sumBrier);
+        out.writeDouble(a.sumCorrect);
+        out.writeDouble(a.sumTarget);
+        out.writeDouble(a.sumProb);
+        out.writeLong(a.setN);
+        out.writeLong(a.setCovered);
+        out.writeLong(a.setSizeSum);
+        for (int b = 0; b < ECE_BINS; b++) {
+          out.writeLong(a.binN[b]);
+          out.writeDouble(a.binProb[b]);
+          out.writeDouble(a.binTarget[b]);
+        }
+        out.writeLong(seen[t]);
+        out.writeInt(head[t]);
+        out.writeInt(size[t]);
+        int stored = sliding ? capacity : size[t];
+        for (int i = 0; i < stored; i++) {
+          out.writeDouble(probs[t][i]);
+          out.writeDouble(targets[t][i]);
+          out.writeByte(sets[t][i]);
+        }
+      }
+      out.writeInt(exHead);
+      out.writeInt(exSize);
+      for (int i = 0; i < exPrecision.length; i++) {
+        out.writeDouble(exPrecision[i]);
+        out.writeDouble(exRecall[i]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** An instance equal to the one that produced {@code snapshot}. */
+  public static PrequentialMetrics fromSnapshot(byte[] snapshot) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+      int magic = in.readInt();
+      if (magic != MAGIC) {
+        throw new IllegalArgumentException(
+            String.format("expected metrics snapshot magic %08x, got %08x", MAGIC, magic));
+      }
+      int tasks = in.readInt();
+      int k = in.readInt();
+      int capacity = in.readInt();
+      boolean sliding = in.readBoolean();
+      PrequentialMetrics m = new PrequentialMetrics(tasks, k, capacity, sliding, in.readLong());
+      m.randomState = in.readLong();
+      m.precisionSum = in.readDouble();
+      m.precisionCount = in.readLong();
+      m.recallSum = in.readDouble();
+      m.recallCount = in.readLong();
+      m.examples = in.readLong();
+      for (int t = 0; t < tasks; t++) {
+        Accumulator a = m.acc[t];
+        a.n = in.readLong();
+        a.sumLogLoss = in.readDouble();
+        a.sumBrier = in.readDouble();
+        a.sumCorrect = in.readDouble();
+        a.sumTarget = in.readDouble();
+        a.sumProb = in.readDouble();
+        a.setN = in.readLong();
+        a.setCovered = in.readLong();
+        a.setSizeSum = in.readLong();
+        for (int b = 0; b < ECE_BINS; b++) {
+          a.binN[b] = in.readLong();
+          a.binProb[b] = in.readDouble();
+          a.binTarget[b] = in.readDouble();
+        }
+        m.seen[t] = in.readLong();
+        m.head[t] = in.readInt();
+        m.size[t] = in.readInt();
+        if (m.size[t] < 0 || m.size[t] > capacity || m.head[t] < 0 || m.head[t] >= capacity) {
+          throw new IllegalArgumentException(
+              "corrupt metrics snapshot: task " + t + " size " + m.size[t] + ", head " + m.head[t]);
+        }
+        int stored = sliding ? capacity : m.size[t];
+        if (!sliding) {
+          m.probs[t] = new double[Math.max(stored, 1)];
+          m.targets[t] = new double[Math.max(stored, 1)];
+          m.sets[t] = new byte[Math.max(stored, 1)];
+        }
+        for (int i = 0; i < stored; i++) {
+          m.probs[t][i] = in.readDouble();
+          m.targets[t][i] = in.readDouble();
+          m.sets[t][i] = in.readByte();
+        }
+      }
+      m.exHead = in.readInt();
+      m.exSize = in.readInt();
+      for (int i = 0; i < m.exPrecision.length; i++) {
+        m.exPrecision[i] = in.readDouble();
+        m.exRecall[i] = in.readDouble();
+      }
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(
+            "expected end of metrics snapshot, got " + in.available() + " trailing bytes");
+      }
+      return m;
+    } catch (java.io.EOFException e) {
+      throw new IllegalArgumentException(
+          "truncated metrics snapshot of " + snapshot.length + " bytes", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Uniform double in [0, 1) from SplitMix64 (Steele et al. 2014), so the state is one long. */
+  private double nextDouble() {
+    long z = (randomState += 0x9E3779B97F4A7C15L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return (z >>> 11) * 0x1.0p-53;
   }
 
   /** Number of tasks. */

@@ -228,6 +228,31 @@ class PrequentialMetricsTest {
   }
 
   @Test
+  void snapshotRestoreContinuesIdentically() {
+    Data d = new Data(31);
+    for (PrequentialMetrics m :
+        new PrequentialMetrics[] {
+          PrequentialMetrics.cumulative(K, 2, 300, 5), PrequentialMetrics.sliding(K, 200, 3)
+        }) {
+      for (int i = 0; i < EXAMPLES / 2; i++) {
+        m.addExample(d.probs[i], d.targets[i], d.sets[i]);
+      }
+      PrequentialMetrics copy = PrequentialMetrics.fromSnapshot(m.snapshot());
+      assertThat(copy.report()).isEqualTo(m.report());
+      for (int i = EXAMPLES / 2; i < EXAMPLES; i++) {
+        m.addExample(d.probs[i], d.targets[i], d.sets[i]);
+        copy.addExample(d.probs[i], d.targets[i], d.sets[i]);
+      }
+      assertThat(copy.report()).isEqualTo(m.report());
+      assertThat(copy.snapshot()).isEqualTo(m.snapshot());
+    }
+    byte[] snap = PrequentialMetrics.cumulative(2).snapshot();
+    assertThatThrownBy(
+            () -> PrequentialMetrics.fromSnapshot(java.util.Arrays.copyOf(snap, snap.length - 1)))
+        .hasMessageContaining("truncated");
+  }
+
+  @Test
   void perfectRankerHasAucOneAndReversedZero() {
     PrequentialMetrics m = PrequentialMetrics.cumulative(2);
     for (int i = 0; i < 100; i++) {
