@@ -36,13 +36,17 @@ class PlattScalerTest {
   record Run(double rawEce, double calibratedEce, double a, double b) {}
 
   static Run run(double slope, double offset, long seed) {
+    return run(0.0, slope, offset, seed);
+  }
+
+  static Run run(double mean, double slope, double offset, long seed) {
     Random rnd = new Random(seed);
     PlattScaler scaler = new PlattScaler(1);
     double[] raw = new double[EVALUATED];
     double[] cal = new double[EVALUATED];
     double[] ys = new double[EVALUATED];
     for (int i = 0; i < WARM_UP + EVALUATED; i++) {
-      double zTrue = 1.5 * rnd.nextGaussian();
+      double zTrue = mean + 1.5 * rnd.nextGaussian();
       double y = rnd.nextDouble() < sigmoid(zTrue) ? 1.0 : 0.0;
       double z = slope * zTrue + offset;
       if (i >= WARM_UP) {
@@ -65,6 +69,15 @@ class PlattScalerTest {
     // z = 2.5 z_true + 1, so the true map is z_true = 0.4 z - 0.4.
     assertThat(r.a()).isCloseTo(0.4, within(0.05));
     assertThat(r.b()).isCloseTo(-0.4, within(0.08));
+  }
+
+  @Test
+  void rareTaskIsCalibratedToo() {
+    // about 10% positives
+    Run r = run(-3.0, 2.5, 1.0, 19L);
+    System.out.println("rare: " + r);
+    assertThat(r.rawEce()).isGreaterThan(0.05);
+    assertThat(r.calibratedEce()).isLessThanOrEqualTo(0.02);
   }
 
   @Test
