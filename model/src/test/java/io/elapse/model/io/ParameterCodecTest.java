@@ -80,7 +80,7 @@ class ParameterCodecTest {
     assertCorrupt(Reason.UNSUPPORTED_VERSION, () -> ParameterCodec.decode(version));
 
     byte[] flags = good.clone();
-    flags[6] = 1;
+    flags[6] = 2;
     assertCorrupt(Reason.UNSUPPORTED_VERSION, () -> ParameterCodec.decode(flags));
 
     for (int cut : new int[] {0, 3, 10, 15, good.length - 1, good.length - 4}) {
