@@ -213,6 +213,28 @@ public final class AdaptiveConformal {
     return buf.array();
   }
 
+  /**
+   * Replaces this state by {@code snapshot}, which must come from an instance with the same tasks,
+   * α, γ and window.
+   */
+  public void restore(byte[] snapshot) {
+    AdaptiveConformal other = fromSnapshot(snapshot);
+    if (!other.toString().equals(toString())) {
+      throw new IllegalArgumentException(
+          "expected a snapshot of " + this + ", got one of " + other);
+    }
+    for (int t = 0; t < tasks; t++) {
+      alphaT[t] = other.alphaT[t];
+      threshold[t] = other.threshold[t];
+      count[t] = other.count[t];
+      errors[t] = other.errors[t];
+      head[t] = other.head[t];
+      size[t] = other.size[t];
+      System.arraycopy(other.ring[t], 0, ring[t], 0, window);
+      System.arraycopy(other.sorted[t], 0, sorted[t], 0, window);
+    }
+  }
+
   /** A conformal state equal to the one that produced {@code snapshot}. */
   public static AdaptiveConformal fromSnapshot(byte[] snapshot) {
     ByteBuffer buf = ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN);

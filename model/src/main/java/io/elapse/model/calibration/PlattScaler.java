@@ -228,6 +228,24 @@ public final class PlattScaler {
     return buf.array();
   }
 
+  /**
+   * Replaces this scaler's state by {@code snapshot}, which must come from a scaler with the same
+   * tasks, prior, memory and step bound.
+   */
+  public void restore(byte[] snapshot) {
+    PlattScaler other = fromSnapshot(snapshot);
+    if (!other.toString().equals(toString())) {
+      throw new IllegalArgumentException(
+          "expected a snapshot of " + this + ", got one of " + other);
+    }
+    System.arraycopy(other.a, 0, a, 0, tasks);
+    System.arraycopy(other.b, 0, b, 0, tasks);
+    System.arraycopy(other.h11, 0, h11, 0, tasks);
+    System.arraycopy(other.h12, 0, h12, 0, tasks);
+    System.arraycopy(other.h22, 0, h22, 0, tasks);
+    System.arraycopy(other.count, 0, count, 0, tasks);
+  }
+
   /** A scaler equal to the one that produced {@code snapshot}. */
   public static PlattScaler fromSnapshot(byte[] snapshot) {
     ByteBuffer buf = ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN);

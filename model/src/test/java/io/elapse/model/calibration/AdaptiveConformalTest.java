@@ -165,6 +165,13 @@ class AdaptiveConformalTest {
       assertThat(copy.threshold(t)).isEqualTo(aci.threshold(t));
     }
     assertThat(copy.snapshot()).isEqualTo(aci.snapshot());
+    AdaptiveConformal fresh = new AdaptiveConformal(2, 0.1, 0.01, 50);
+    fresh.restore(aci.snapshot());
+    assertThat(fresh.snapshot()).isEqualTo(aci.snapshot());
+    assertThat(fresh.set(1, 0.7)).isEqualTo(aci.set(1, 0.7));
+    assertThatThrownBy(() -> new AdaptiveConformal(2).restore(aci.snapshot()))
+        .hasMessageContaining("window=1000")
+        .hasMessageContaining("window=50");
   }
 
   @Test

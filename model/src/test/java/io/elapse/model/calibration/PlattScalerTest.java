@@ -160,6 +160,12 @@ class PlattScalerTest {
       assertThat(copy.count(t)).isEqualTo(s.count(t));
     }
     assertThat(copy.snapshot()).isEqualTo(s.snapshot());
+    PlattScaler fresh = new PlattScaler(3);
+    fresh.restore(s.snapshot());
+    assertThat(fresh.snapshot()).isEqualTo(s.snapshot());
+    assertThatThrownBy(() -> new PlattScaler(2).restore(s.snapshot()))
+        .hasMessageContaining("tasks=2")
+        .hasMessageContaining("tasks=3");
   }
 
   @Test
