@@ -8,7 +8,7 @@ import io.elapse.model.calibration.PlattScaler;
 import io.elapse.model.config.ModelConfig;
 import io.elapse.model.io.ParameterCodec;
 import io.elapse.model.optim.Optimizer;
-import io.elapse.model.optim.Optimizers;
+import io.elapse.model.optim.OptimizerConfig;
 import io.elapse.model.train.Gradient;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.config.ModelConfigs;
@@ -76,7 +76,7 @@ public final class CoordinatorCore {
     return new CoordinatorCore(
         s,
         LstmModel.initialParameters(c, s.seed()),
-        Optimizers.create(s.optimizer(), s.learningRate()),
+        optimizerFor(s, ParameterLayout.of(c).size()),
         new PlattScaler(c.numTasks()),
         new AdaptiveConformal(c.numTasks(), s.conformalAlpha(), s.conformalGamma(), 2_000),
         1,
@@ -99,7 +99,7 @@ public final class CoordinatorCore {
         new CoordinatorCore(
             s,
             state.parameters,
-            Optimizers.create(s.optimizer(), s.learningRate()),
+            optimizerFor(s, ParameterLayout.of(c).size()),
             platt,
             new AdaptiveConformal(c.numTasks(), s.conformalAlpha(), s.conformalGamma(), 2_000),
             state.epoch,
@@ -204,8 +204,8 @@ public final class CoordinatorCore {
       long step = in.readLong();
       long labels = in.readLong();
       long batches = in.readLong();
-      float[] params = ParameterCodec.decode(readBlock(in)).parameters();
-      Optimizer optimizer = Optimizers.create(s.optimizer(), s.learningRate());
+      float[] params = ParameterCodec.decode(readBlock(in)).params();
+      Optimizer optimizer = optimizerFor(s, params.length);
       optimizer.restore(readBlock(in));
       PlattScaler platt = PlattScaler.fromSnapshot(readBlock(in));
       AdaptiveConformal conformal = AdaptiveConformal.fromSnapshot(readBlock(in));
@@ -217,6 +217,18 @@ public final class CoordinatorCore {
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt coordinator snapshot", e);
     }
+  }
+
+  /** The job's optimizer, e.g. {@code adam} with its learning rate, for {@code size} parameters. */
+  static Optimizer optimizerFor(JobSettings s, int size) {
+    OptimizerConfig.Type type;
+    try {
+      type = OptimizerConfig.Type.valueOf(s.optimizer().trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "elapse.train.optimizer: expected adam or sgd, got '" + s.optimizer() + "'", e);
+    }
+    return OptimizerConfig.builder(type).learningRate(s.learningRate()).build().create(size);
   }
 
   private static void writeBlock(DataOutputStream out, byte[] block) throws IOException {

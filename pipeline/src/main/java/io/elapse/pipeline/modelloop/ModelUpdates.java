@@ -121,7 +121,7 @@ public final class ModelUpdates {
     u.getParameters().duplicate().get(bytes);
     float[] params;
     try {
-      params = ParameterCodec.decode(bytes).parameters();
+      params = ParameterCodec.decode(bytes).params();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("parameters: " + e.getMessage(), e);
     }
