@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator as a Flink function (parallelism 1, one constant key). All training state lives
  * in a {@link CoordinatorCore}; this function checkpoints it as operator state, raises the epoch on
- * every restore, and publishes at most one model version per publish interval.
+ * every restore, and once per publish interval takes one optimizer step with everything that
+ * arrived and publishes the new version.
  */
 public final class Coordinator extends KeyedProcessFunction<Integer, GradientBatch, ModelUpdate>
     implements CheckpointedFunction {
@@ -84,13 +85,12 @@ public final class Coordinator extends KeyedProcessFunction<Integer, GradientBat
 
   @Override
   public void processElement(GradientBatch batch, Context ctx, Collector<ModelUpdate> out) {
-    core.apply(batch);
-    long now = ctx.timerService().currentProcessingTime();
-    if (now - lastPublished >= settings.publishIntervalMillis()) {
-      publish(now, out);
-    } else if (!timerPending) {
+    core.accept(batch);
+    if (!timerPending) {
+      long now = ctx.timerService().currentProcessingTime();
       ctx.timerService()
-          .registerProcessingTimeTimer(lastPublished + settings.publishIntervalMillis());
+          .registerProcessingTimeTimer(
+              Math.max(now, lastPublished + settings.publishIntervalMillis()));
       timerPending = true;
     }
   }
@@ -98,6 +98,7 @@ public final class Coordinator extends KeyedProcessFunction<Integer, GradientBat
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
     timerPending = false;
+    core.applyPending();
     if (core.hasUnpublishedChanges()) {
       publish(ctx.timerService().currentProcessingTime(), out);
     }

@@ -23,13 +23,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The coordinator's training state and its one operation: apply a gradient batch. Plain Java, no
- * Flink: parameters, optimizer, Platt calibration and adaptive conformal state, the (epoch, step)
- * version and counters; snapshot and restore as bytes. The math is {@code io.elapse.model}'s.
+ * The coordinator's training state: accept gradient batches, take one optimizer step per version.
+ * Plain Java, no Flink: parameters, optimizer, Platt calibration and adaptive conformal state, the
+ * (epoch, step) version and counters; snapshot and restore as bytes. The math is {@code
+ * io.elapse.model}'s.
  */
 public final class CoordinatorCore {
 
-  private static final int SNAPSHOT_VERSION = 1;
+  private static final int SNAPSHOT_VERSION = 2;
 
   private final JobSettings settings;
   private final ModelConfig config;
@@ -45,6 +46,8 @@ public final class CoordinatorCore {
   private double lossSinceLastUpdate;
   private long labelsSinceLastUpdate;
   private double lastGradNorm;
+  private final float[] pendingGradient;
+  private long pendingLabels;
   private boolean unpublished;
 
   private CoordinatorCore(
@@ -63,6 +66,7 @@ public final class CoordinatorCore {
           "expected " + layout.size() + " parameters for " + config + ", got " + params.length);
     }
     this.params = params;
+    this.pendingGradient = new float[params.length];
     this.optimizer = optimizer;
     this.platt = platt;
     this.conformal = conformal;
@@ -116,19 +120,17 @@ public final class CoordinatorCore {
   }
 
   /**
-   * Applies one batch: the mean gradient over its labels, clipped to the global norm, through the
-   * optimizer (one step); then each (logit, target) pair updates conformal state with the
-   * probability calibrated before the pair is seen, and then Platt scaling.
+   * Takes in one learner batch: its gradient joins the pending sum (applied by the next {@link
+   * #applyPending()}), and each (logit, target) pair updates conformal state with the probability
+   * calibrated before the pair is seen, and then Platt scaling.
    */
-  public void apply(GradientBatch batch) {
+  public void accept(GradientBatch batch) {
     if (batch.labels > 0) {
-      Gradient g = Gradient.decode(batch.gradient).scaled(1f / batch.labels);
-      if (settings.gradClipNorm() > 0) {
-        g = g.clipped(settings.gradClipNorm());
+      float[] dense = Gradient.decode(batch.gradient).toDense(layout);
+      for (int i = 0; i < dense.length; i++) {
+        pendingGradient[i] += dense[i];
       }
-      lastGradNorm = g.norm();
-      optimizer.step(params, g.toDense(layout));
-      step++;
+      pendingLabels += batch.labels;
     }
     for (int i = 0; i < batch.pairTask.length; i++) {
       int task = batch.pairTask[i];
@@ -142,6 +144,43 @@ public final class CoordinatorCore {
     lossSinceLastUpdate += batch.lossSum;
     batches++;
     unpublished = true;
+  }
+
+  /** Labels whose gradient waits for the next {@link #applyPending()}. */
+  public long pendingLabels() {
+    return pendingLabels;
+  }
+
+  /**
+   * One optimizer step with the mean pending gradient, clipped to the global norm; the coordinator
+   * takes exactly one step per published version, so learners compute their gradients against a
+   * model at most a version or two old (many steps per version made gradients so stale that the
+   * model stopped learning: see the pipeline README). Returns false when nothing is pending.
+   */
+  public boolean applyPending() {
+    if (pendingLabels == 0) {
+      return false;
+    }
+    float scale = 1f / pendingLabels;
+    double sq = 0;
+    for (int i = 0; i < pendingGradient.length; i++) {
+      pendingGradient[i] *= scale;
+      sq += (double) pendingGradient[i] * pendingGradient[i];
+    }
+    double norm = Math.sqrt(sq);
+    if (settings.gradClipNorm() > 0 && norm > settings.gradClipNorm()) {
+      float clip = (float) (settings.gradClipNorm() / norm);
+      for (int i = 0; i < pendingGradient.length; i++) {
+        pendingGradient[i] *= clip;
+      }
+    }
+    lastGradNorm = norm;
+    optimizer.step(params, pendingGradient);
+    java.util.Arrays.fill(pendingGradient, 0f);
+    pendingLabels = 0;
+    step++;
+    unpublished = true;
+    return true;
   }
 
   /** Whether anything changed since the last {@link #toUpdate}. */
@@ -184,6 +223,8 @@ public final class CoordinatorCore {
       writeBlock(out, optimizer.snapshot());
       writeBlock(out, platt.snapshot());
       writeBlock(out, conformal.snapshot());
+      out.writeLong(pendingLabels);
+      writeBlock(out, ParameterCodec.encode(ModelUpdates.PARAMETER_FORMAT, pendingGradient));
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -213,6 +254,9 @@ public final class CoordinatorCore {
           new CoordinatorCore(s, params, optimizer, platt, conformal, epoch, step);
       core.labelsApplied = labels;
       core.batches = batches;
+      core.pendingLabels = in.readLong();
+      float[] pending = ParameterCodec.decode(readBlock(in)).params();
+      System.arraycopy(pending, 0, core.pendingGradient, 0, pending.length);
       return core;
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt coordinator snapshot", e);
