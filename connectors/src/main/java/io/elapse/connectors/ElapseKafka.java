@@ -133,6 +133,11 @@ public final class ElapseKafka {
     return p;
   }
 
+  @Override
+  public String toString() {
+    return "ElapseKafka{" + config + "}";
+  }
+
   private OffsetsInitializer startingOffsets() {
     return switch (config.startPosition()) {
       case EARLIEST -> OffsetsInitializer.earliest();
