@@ -107,6 +107,7 @@ public final class TailCommand implements Callable<Integer> {
     Properties props = new ElapseKafka(builder.build()).consumerProperties();
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.setProperty(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     long printed = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions =
