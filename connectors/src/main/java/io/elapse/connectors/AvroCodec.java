@@ -18,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -170,9 +168,7 @@ public final class AvroCodec<T extends SpecificRecord> {
               + readers.keySet().stream().map(AvroCodec::hex).sorted().toList());
     }
     try {
-      BinaryDecoder in =
-          DecoderFactory.get()
-              .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+      BoundedDecoder in = new BoundedDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
       T record = reader.read(null, in);
       if (!in.isEnd()) {
         return DecodeResult.failure(
@@ -190,7 +186,8 @@ public final class AvroCodec<T extends SpecificRecord> {
               + type.getSimpleName()
               + ": the body of "
               + (bytes.length - HEADER_LENGTH)
-              + " bytes ends before the record does");
+              + " bytes ends before the record does"
+              + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
     } catch (IOException | RuntimeException e) {
       return DecodeResult.failure(
           ReasonCodes.UNDECODABLE,
