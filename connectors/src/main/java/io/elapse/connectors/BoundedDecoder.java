@@ -1,8 +1,8 @@
 package io.elapse.connectors;
 
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
@@ -18,12 +18,56 @@ import org.apache.avro.util.Utf8;
  */
 final class BoundedDecoder extends Decoder {
 
-  private final ByteArrayInputStream bytes;
+  private final ArrayStream bytes;
   private final BinaryDecoder in;
 
   BoundedDecoder(byte[] data, int offset, int length) {
-    this.bytes = new ByteArrayInputStream(data, offset, length);
+    this.bytes = new ArrayStream(data, offset, length);
     this.in = DecoderFactory.get().directBinaryDecoder(bytes, null);
+  }
+
+  /** An unsynchronized stream over a byte array slice (ByteArrayInputStream locks per byte). */
+  private static final class ArrayStream extends InputStream {
+    private final byte[] data;
+    private final int end;
+    private int pos;
+
+    ArrayStream(byte[] data, int offset, int length) {
+      this.data = data;
+      this.pos = offset;
+      this.end = offset + length;
+    }
+
+    @Override
+    public int read() {
+      return pos < end ? data[pos++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= end) {
+        return -1;
+      }
+      int n = Math.min(len, end - pos);
+      System.arraycopy(data, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, end - pos));
+      pos += (int) k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return end - pos;
+    }
   }
 
   /** Whether every byte was consumed. */
