@@ -148,7 +148,8 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /**
    * Decodes one single-object-encoded value. Never throws: a failure carries {@link
-   * ReasonCodes#EMPTY}, {@link ReasonCodes#UNDECODABLE} or {@link ReasonCodes#UNKNOWN_SCHEMA}.
+   * ReasonCodes#EMPTY}, {@link ReasonCodes#UNDECODABLE}, {@link ReasonCodes#UNKNOWN_SCHEMA}, or
+   * {@link ReasonCodes#WRONG_TYPE} for a record of another Elapse type.
    */
   public DecodeResult<T> decode(byte[] bytes) {
     DecodeResult<T> header = checkHeader(bytes);
@@ -158,6 +159,13 @@ public final class AvroCodec<T extends SpecificRecord> {
     long writer = readFingerprint(bytes);
     SpecificDatumReader<T> reader = readers.get(writer);
     if (reader == null) {
+      for (ElapseSchemas.Contract contract : ElapseSchemas.ALL) {
+        if (contract.type() != type && of(contract.type()).readers.containsKey(writer)) {
+          return DecodeResult.failure(
+              ReasonCodes.WRONG_TYPE,
+              "expected " + type.getSimpleName() + ", got a " + contract.name() + " record");
+        }
+      }
       return DecodeResult.failure(
           ReasonCodes.UNKNOWN_SCHEMA,
           "no "

@@ -135,11 +135,12 @@ class AvroCodecTest {
   }
 
   @Test
-  void aRecordOfAnotherTypeIsUnknownSchemaForThisType() {
+  void aRecordOfAnotherElapseTypeIsWrongType() {
     byte[] label = AvroCodec.of(Label.class).encode(Samples.label());
 
-    assertThat(AvroCodec.of(Event.class).decode(label).reason())
-        .isEqualTo(ReasonCodes.UNKNOWN_SCHEMA);
+    DecodeResult<Event> result = AvroCodec.of(Event.class).decode(label);
+    assertThat(result.reason()).isEqualTo(ReasonCodes.WRONG_TYPE);
+    assertThat(result.message()).isEqualTo("expected Event, got a Label record");
     assertThat(AvroCodec.decodeAny(label).record()).isInstanceOf(Label.class);
   }
 
