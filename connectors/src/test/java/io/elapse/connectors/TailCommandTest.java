@@ -85,6 +85,25 @@ class TailCommandTest {
   }
 
   @Test
+  void aMissingTopicIsReportedAndNotCreated() throws Exception {
+    String topic = KafkaTestSupport.uniqueTopic("missing");
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new TailCommand());
+    cmd.setErr(new PrintWriter(err));
+
+    int code =
+        cmd.execute(topic, "--bootstrap-servers", kafka.bootstrapServers(), "--timeout-ms", "100");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("topic " + topic + " does not exist");
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      assertThat(admin.listTopics().names().get()).doesNotContain(topic);
+    }
+  }
+
+  @Test
   void withoutBootstrapServersItFailsWithAUsageError() {
     StringWriter err = new StringWriter();
     CommandLine cmd = new CommandLine(new TailCommand());
