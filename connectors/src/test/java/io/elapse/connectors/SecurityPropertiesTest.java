@@ -15,9 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +37,7 @@ import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -57,6 +62,14 @@ class SecurityPropertiesTest {
                   + "\";",
           "ssl.truststore.password", TRUST_SECRET,
           "client.dns.lookup", "use_all_dns_ips");
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(1)
+              .build());
 
   static EmbeddedKafka kafka;
 
@@ -237,6 +250,85 @@ class SecurityPropertiesTest {
       assertThat(text).doesNotContain(JAAS_SECRET).doesNotContain(TRUST_SECRET);
     }
     assertThat(help.toString()).contains("--command-config");
+  }
+
+  @Test
+  void aFlinkJobWithSourceAndExactlyOnceSinkNeverLogsTheSecrets() throws Exception {
+    String in = KafkaTestSupport.uniqueTopic("secure-in");
+    String out = KafkaTestSupport.uniqueTopic("secure-out");
+    KafkaTestSupport.createTopic(kafka.bootstrapServers(), in, 1);
+    KafkaTestSupport.createTopic(kafka.bootstrapServers(), out, 1);
+    KafkaTestSupport.produce(
+        kafka.bootstrapServers(),
+        List.of(
+            new ProducerRecord<>(in, AvroCodec.of(Event.class).encode(Samples.event("u", "e1"))),
+            new ProducerRecord<>(in, new byte[] {9, 9, 9})));
+    ElapseKafka connectors =
+        new ElapseKafka(
+            KafkaConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(KafkaTestSupport.uniqueTopic("g"))
+                .startPosition(StartPosition.EARLIEST)
+                .transactionalIdPrefix(KafkaTestSupport.uniqueTopic("tx"))
+                .clientProperties(SECURITY)
+                .build());
+
+    List<String> logged =
+        captureLogs(
+            Level.INFO,
+            () -> {
+              StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+              env.setParallelism(1);
+              env.enableCheckpointing(300);
+              env.fromSource(
+                      connectors
+                          .sourceBuilder(in)
+                          .setBounded(
+                              org.apache.flink.connector.kafka.source.enumerator.initializer
+                                  .OffsetsInitializer.latest())
+                          .build(),
+                      WatermarkStrategy.noWatermarks(),
+                      "in")
+                  .process(new DecodeFunction<>(Event.class))
+                  .getSideOutput(DecodeFunction.DEAD_LETTERS)
+                  .sinkTo(connectors.deadLetterSink("decode"));
+              env.execute("secure-job");
+            });
+
+    String all = String.join("\n", logged);
+    assertThat(all).contains("ConsumerConfig values").contains("ProducerConfig values");
+    assertThat(all).doesNotContain(JAAS_SECRET).doesNotContain(TRUST_SECRET);
+  }
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code action} with every log event at {@code level} or above captured. */
+  static List<String> captureLogs(Level level, Action action) throws Exception {
+    ConcurrentLinkedQueue<String> logged = new ConcurrentLinkedQueue<>();
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    AbstractAppender capture =
+        new AbstractAppender("capture-" + level, null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            logged.add(event.getMessage().getFormattedMessage());
+            if (event.getThrown() != null) {
+              logged.add(String.valueOf(event.getThrown()));
+            }
+          }
+        };
+    capture.start();
+    context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+    Configurator.setRootLevel(level);
+    try {
+      action.run();
+    } finally {
+      Configurator.setRootLevel(Level.WARN);
+      context.getConfiguration().getRootLogger().removeAppender(capture.getName());
+      capture.stop();
+    }
+    return List.copyOf(logged);
   }
 
   private static Object field(Object target, Class<?> owner, String name) throws Exception {
