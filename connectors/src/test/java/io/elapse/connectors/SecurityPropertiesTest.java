@@ -150,61 +150,47 @@ class SecurityPropertiesTest {
 
   @Test
   void realClientsWorkWithThePropertiesAndNeverLogTheSecrets() throws Exception {
-    ConcurrentLinkedQueue<String> logged = new ConcurrentLinkedQueue<>();
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    AbstractAppender capture =
-        new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
-          @Override
-          public void append(LogEvent event) {
-            logged.add(event.getMessage().getFormattedMessage());
-            if (event.getThrown() != null) {
-              logged.add(String.valueOf(event.getThrown()));
-            }
-          }
-        };
-    capture.start();
-    context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-    Configurator.setRootLevel(Level.DEBUG);
     String topic = KafkaTestSupport.uniqueTopic("secure");
-    try {
-      ElapseKafka connectors =
-          new ElapseKafka(
-              KafkaConfig.builder()
-                  .bootstrapServers(kafka.bootstrapServers())
-                  .groupId(KafkaTestSupport.uniqueTopic("g"))
-                  .clientProperties(SECURITY)
-                  .build());
-      try (Admin admin = Admin.create(connectors.adminProperties())) {
-        admin
-            .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
-            .all()
-            .get();
-      }
-      try (KafkaProducer<byte[], byte[]> producer =
-          new KafkaProducer<>(connectors.producerProperties())) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    topic, AvroCodec.of(Event.class).encode(Samples.event("u", "e"))))
-            .get();
-      }
-      try (KafkaConsumer<byte[], byte[]> consumer =
-          new KafkaConsumer<>(connectors.consumerProperties())) {
-        TopicPartition tp = new TopicPartition(topic, 0);
-        consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
-        int read = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (read == 0 && System.nanoTime() < deadline) {
-          read += consumer.poll(Duration.ofMillis(200)).count();
-        }
-        assertThat(read).isEqualTo(1);
-      }
-    } finally {
-      Configurator.setRootLevel(Level.WARN);
-      context.getConfiguration().getRootLogger().removeAppender("capture");
-      capture.stop();
-    }
+    ElapseKafka connectors =
+        new ElapseKafka(
+            KafkaConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(KafkaTestSupport.uniqueTopic("g"))
+                .clientProperties(SECURITY)
+                .build());
+
+    List<String> logged =
+        captureLogs(
+            Level.DEBUG,
+            () -> {
+              try (Admin admin = Admin.create(connectors.adminProperties())) {
+                admin
+                    .createTopics(
+                        List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+                    .all()
+                    .get();
+              }
+              try (KafkaProducer<byte[], byte[]> producer =
+                  new KafkaProducer<>(connectors.producerProperties())) {
+                producer
+                    .send(
+                        new ProducerRecord<>(
+                            topic, AvroCodec.of(Event.class).encode(Samples.event("u", "e"))))
+                    .get();
+              }
+              try (KafkaConsumer<byte[], byte[]> consumer =
+                  new KafkaConsumer<>(connectors.consumerProperties())) {
+                TopicPartition tp = new TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                int read = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (read == 0 && System.nanoTime() < deadline) {
+                  read += consumer.poll(Duration.ofMillis(200)).count();
+                }
+                assertThat(read).isEqualTo(1);
+              }
+            });
 
     String all = String.join("\n", logged);
     assertThat(all).contains("ConsumerConfig values").contains("ProducerConfig values");
