@@ -18,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -150,7 +148,8 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /**
    * Decodes one single-object-encoded value. Never throws: a failure carries {@link
-   * ReasonCodes#EMPTY}, {@link ReasonCodes#UNDECODABLE} or {@link ReasonCodes#UNKNOWN_SCHEMA}.
+   * ReasonCodes#EMPTY}, {@link ReasonCodes#UNDECODABLE}, {@link ReasonCodes#UNKNOWN_SCHEMA}, or
+   * {@link ReasonCodes#WRONG_TYPE} for a record of another Elapse type.
    */
   public DecodeResult<T> decode(byte[] bytes) {
     DecodeResult<T> header = checkHeader(bytes);
@@ -160,6 +159,13 @@ public final class AvroCodec<T extends SpecificRecord> {
     long writer = readFingerprint(bytes);
     SpecificDatumReader<T> reader = readers.get(writer);
     if (reader == null) {
+      for (ElapseSchemas.Contract contract : ElapseSchemas.ALL) {
+        if (contract.type() != type && of(contract.type()).readers.containsKey(writer)) {
+          return DecodeResult.failure(
+              ReasonCodes.WRONG_TYPE,
+              "expected " + type.getSimpleName() + ", got a " + contract.name() + " record");
+        }
+      }
       return DecodeResult.failure(
           ReasonCodes.UNKNOWN_SCHEMA,
           "no "
@@ -170,9 +176,7 @@ public final class AvroCodec<T extends SpecificRecord> {
               + readers.keySet().stream().map(AvroCodec::hex).sorted().toList());
     }
     try {
-      BinaryDecoder in =
-          DecoderFactory.get()
-              .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+      BoundedDecoder in = new BoundedDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
       T record = reader.read(null, in);
       if (!in.isEnd()) {
         return DecodeResult.failure(
@@ -190,7 +194,8 @@ public final class AvroCodec<T extends SpecificRecord> {
               + type.getSimpleName()
               + ": the body of "
               + (bytes.length - HEADER_LENGTH)
-              + " bytes ends before the record does");
+              + " bytes ends before the record does"
+              + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
     } catch (IOException | RuntimeException e) {
       return DecodeResult.failure(
           ReasonCodes.UNDECODABLE,

@@ -191,7 +191,8 @@ public final class AvroRecordSerializer<T extends SpecificRecord> extends TypeSe
 
     @Override
     public TypeSerializer<T> restoreSerializer() {
-      return new AvroRecordSerializer<>(type, schemaJson);
+      String today = SpecificData.getForClass(type).getSchema(type).toString();
+      return new AvroRecordSerializer<>(type, today.equals(schemaJson) ? null : schemaJson);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.elapse.connectors;
 
+import io.elapse.avro.DeadLetter;
+import io.elapse.avro.ModelUpdate;
+import io.elapse.avro.Prediction;
+import io.elapse.avro.UpdateKind;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
@@ -64,13 +68,29 @@ public final class ElapseKafka {
   /**
    * A sink writing {@code type} records, single-object encoded, to {@code topic}, keyed by {@code
    * keyExtractor} (UTF-8; null for no key). EXACTLY_ONCE sets the transactional id prefix ({@code
-   * <prefix>-<topic>}) and {@code transaction.timeout.ms}.
+   * <prefix>-<topic>}) and {@code transaction.timeout.ms}. Use {@link #sink(Class, String,
+   * SerializableFunction, DeliveryGuarantee, String)} when one job has several exactly-once sinks
+   * to the same topic.
    */
   public <T extends SpecificRecord> KafkaSink<T> sink(
       Class<T> type,
       String topic,
       SerializableFunction<T, String> keyExtractor,
       DeliveryGuarantee guarantee) {
+    return sink(type, topic, keyExtractor, guarantee, null);
+  }
+
+  /**
+   * As {@link #sink(Class, String, SerializableFunction, DeliveryGuarantee)}, with {@code sinkName}
+   * (null for none) added to the transactional id prefix ({@code <prefix>-<topic>-<sinkName>}) so
+   * that several exactly-once sinks to one topic never share transactional ids.
+   */
+  public <T extends SpecificRecord> KafkaSink<T> sink(
+      Class<T> type,
+      String topic,
+      SerializableFunction<T, String> keyExtractor,
+      DeliveryGuarantee guarantee,
+      String sinkName) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(keyExtractor, "keyExtractor");
@@ -88,9 +108,66 @@ public final class ElapseKafka {
             .setDeliveryGuarantee(guarantee)
             .setRecordSerializer(new KafkaAvroSerializationSchema<>(type, topic, keyExtractor));
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-      builder.setTransactionalIdPrefix(transactionalIdPrefix(topic));
+      builder.setTransactionalIdPrefix(
+          sinkName == null
+              ? transactionalIdPrefix(topic)
+              : transactionalIdPrefix(topic) + "-" + sinkName);
     }
     return builder.build();
+  }
+
+  /** The exactly-once sink of the predictions topic, keyed by entity. */
+  public KafkaSink<Prediction> predictionSink() {
+    return sink(
+        Prediction.class,
+        config.topics().predictions(),
+        Prediction::getEntityId,
+        DeliveryGuarantee.EXACTLY_ONCE);
+  }
+
+  /**
+   * An exactly-once sink of the dead-letter topic, keyed by entity when known; {@code sinkName}
+   * (e.g. the stage) keeps the transactional ids of several dead-letter sinks apart.
+   */
+  public KafkaSink<DeadLetter> deadLetterSink(String sinkName) {
+    return sink(
+        DeadLetter.class,
+        config.topics().deadLetters(),
+        DeadLetter::getEntityId,
+        DeliveryGuarantee.EXACTLY_ONCE,
+        sinkName);
+  }
+
+  /**
+   * The at-least-once sink of the compacted model topic (DESIGN, model loop: exactly-once would
+   * hide updates until a checkpoint completes; versions carry (epoch, step) so replays are
+   * harmless). Keyed by {@link #modelKey}: compaction keeps the latest FULL snapshot and the latest
+   * DELTA.
+   */
+  public KafkaSink<ModelUpdate> modelSink() {
+    return sink(
+        ModelUpdate.class,
+        config.topics().model(),
+        ElapseKafka::modelKey,
+        DeliveryGuarantee.AT_LEAST_ONCE);
+  }
+
+  /**
+   * The Kafka key of a model update: {@code full} for a FULL snapshot, {@code delta} for a DELTA,
+   * so the compacted topic always holds the latest snapshot (and at most one delta, which a reader
+   * applies only when its base version is that snapshot's version).
+   */
+  public static String modelKey(ModelUpdate update) {
+    return update.getKind() == UpdateKind.FULL ? "full" : "delta";
+  }
+
+  /**
+   * A source builder of the model topic that always starts at the earliest offset, whatever the
+   * configured start position, so a (re)started job sees the latest snapshot the compacted topic
+   * holds.
+   */
+  public KafkaSourceBuilder<RawRecord> modelSourceBuilder() {
+    return sourceBuilder(config.topics().model()).setStartingOffsets(OffsetsInitializer.earliest());
   }
 
   /** Flink type information for a generated Avro record class: Avro-serialized, never Kryo. */
@@ -131,6 +208,11 @@ public final class ElapseKafka {
     Properties p = config.clientPropertiesCopy();
     p.setProperty("bootstrap.servers", config.bootstrapServers());
     return p;
+  }
+
+  @Override
+  public String toString() {
+    return "ElapseKafka{" + config + "}";
   }
 
   private OffsetsInitializer startingOffsets() {

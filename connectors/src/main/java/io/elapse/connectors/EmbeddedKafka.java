@@ -2,6 +2,7 @@ package io.elapse.connectors;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -39,6 +40,27 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Starts a broker with the single-node defaults overridden by {@code brokerConfig}. */
   public static EmbeddedKafka start(Map<String, String> brokerConfig) {
+    return start(brokerConfig, SecurityProtocol.PLAINTEXT);
+  }
+
+  /**
+   * Starts a broker whose client listener requires SASL/PLAIN; the test kit's users are {@code
+   * plain-user1} / {@code plain-user1-secret} and {@code plain-admin} / {@code plain-admin-secret}.
+   * Note: the test kit points the JVM-wide {@code java.security.auth.login.config} at its JAAS
+   * file.
+   */
+  public static EmbeddedKafka startSaslPlain() {
+    return start(
+        Map.of(
+            "sasl.enabled.mechanisms", "PLAIN",
+            "sasl.mechanism.inter.broker.protocol", "PLAIN",
+            // the test kit turns the authorizer on; the loopback controller listener stays
+            // PLAINTEXT (principal ANONYMOUS), and both test users may do anything
+            "super.users", "User:ANONYMOUS;User:plain-admin;User:plain-user1"),
+        SecurityProtocol.SASL_PLAINTEXT);
+  }
+
+  private static EmbeddedKafka start(Map<String, String> brokerConfig, SecurityProtocol protocol) {
     Map<String, String> config = new TreeMap<>(SINGLE_NODE_CONFIG);
     config.putAll(brokerConfig);
     KafkaClusterTestKit cluster = null;
@@ -48,6 +70,7 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setCombined(true)
               .setNumBrokerNodes(1)
               .setNumControllerNodes(1)
+              .setBrokerSecurityProtocol(protocol)
               .build();
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
       config.forEach(builder::setConfigProp);

@@ -46,7 +46,7 @@ public record KafkaConfig(
 
   /** Keys whose values are never printed. */
   private static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(password|secret|jaas|key|token|credential|auth\\.info|sasl\\.).*");
+      Pattern.compile("(?i).*(password|secret|jaas|key|token|credential|auth|sasl\\.).*");
 
   /** Client properties Elapse sets itself; passing them through would silently override. */
   private static final Set<String> RESERVED =

@@ -135,11 +135,12 @@ class AvroCodecTest {
   }
 
   @Test
-  void aRecordOfAnotherTypeIsUnknownSchemaForThisType() {
+  void aRecordOfAnotherElapseTypeIsWrongType() {
     byte[] label = AvroCodec.of(Label.class).encode(Samples.label());
 
-    assertThat(AvroCodec.of(Event.class).decode(label).reason())
-        .isEqualTo(ReasonCodes.UNKNOWN_SCHEMA);
+    DecodeResult<Event> result = AvroCodec.of(Event.class).decode(label);
+    assertThat(result.reason()).isEqualTo(ReasonCodes.WRONG_TYPE);
+    assertThat(result.message()).isEqualTo("expected Event, got a Label record");
     assertThat(AvroCodec.decodeAny(label).record()).isInstanceOf(Label.class);
   }
 
@@ -162,6 +163,49 @@ class AvroCodecTest {
       }
     }
     assertThat(reasons).isNotEmpty().containsOnly(ReasonCodes.UNDECODABLE);
+  }
+
+  @Test
+  void aHugeClaimedStringLengthIsRefusedBeforeAllocating() {
+    byte[] header = Arrays.copyOf(AvroCodec.of(Event.class).encode(Samples.event("u", "e")), 10);
+    byte[] bytes = concat(header, zigzagVarint(1_000_000_000L), new byte[] {1, 2, 3});
+
+    DecodeResult<Event> result = AvroCodec.of(Event.class).decode(bytes);
+
+    assertThat(result.reason()).isEqualTo(ReasonCodes.UNDECODABLE);
+    assertThat(result.message()).contains("string of 1000000000 bytes, but only 3 bytes are left");
+  }
+
+  @Test
+  void aHugeClaimedArrayCountIsRefusedBeforeAllocating() {
+    byte[] header = Arrays.copyOf(AvroCodec.of(Event.class).encode(Samples.event("u", "e")), 10);
+    // entityId "u", eventId "e", eventType "t", eventTime 0, features: union branch 1 (array)
+    byte[] prefix = {2, 'u', 2, 'e', 2, 't', 0, 2};
+    byte[] bytes = concat(header, prefix, zigzagVarint(1_500_000_000L));
+
+    DecodeResult<Event> result = AvroCodec.of(Event.class).decode(bytes);
+
+    assertThat(result.reason()).isEqualTo(ReasonCodes.UNDECODABLE);
+    assertThat(result.message()).contains("array block of 1500000000 items");
+  }
+
+  private static byte[] zigzagVarint(long value) {
+    long v = (value << 1) ^ (value >> 63);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   @Test

@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
       "Streaming online learning of time-aware LSTMs on Kafka with Flink.",
       "Run './elapse <command> --help' for a command's options."
     },
-    subcommands = {RunCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      GenerateCommand.class,
+      io.elapse.connectors.TailCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ElapseCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
