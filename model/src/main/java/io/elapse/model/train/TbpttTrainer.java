@@ -167,15 +167,7 @@ public final class TbpttTrainer {
         }
       }
       cell.backward(
-          caches[p],
-          p == 0 ? startH : caches[p - 1].h(),
-          p == 0 ? startC : caches[p - 1].c(),
-          dh,
-          dc,
-          dhPrev,
-          dcPrev,
-          dense,
-          dEmb);
+          caches[p], p == 0 ? startC : caches[p - 1].c(), dh, dc, dhPrev, dcPrev, dense, dEmb);
       int bucket = events[p].bucket();
       int r = 0;
       while (r < nRows && rowIds[r] != bucket) {
@@ -194,8 +186,10 @@ public final class TbpttTrainer {
     }
     if (present == 0) {
       Arrays.fill(events, null);
+      Arrays.fill(dense, 0f);
       return new TrainingResult(0.0, 0, Gradient.zero(layout));
     }
+    cell.accumulateWeightGradients(caches, last + 1, dense);
     float l2w = lossConfig.l2Weights();
     if (l2w > 0) {
       for (Group g : new Group[] {Group.W_X, Group.W_H, Group.TIME_W, Group.HEAD_W}) {
