@@ -21,7 +21,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs {@link ElapseKernelBench} and {@link Dl4jPeerBench} (fork 1, short iterations), prints a
  * table and writes the medians over measurement iterations to {@code
  * model/target/bench/kernel.json}: {@code forward_us} and {@code update_us} for the default DECAY
- * model, the same per modulation, and {@code dl4j_forward_us}, {@code dl4j_update_us}.
+ * model, the same per modulation, and {@code dl4j_forward_us}, {@code dl4j_update_us}; plus
+ * thread-CPU-time medians from {@link CpuTimeProbe} ({@code forward_cpu_us_*}, {@code
+ * update_cpu_us_*}), which a busy shared machine distorts less than wall-clock time.
  *
  * <p>Arguments (optional): {@code --quick} (2 warm-up + 3 measurement iterations of 0.5 s) and
  * {@code --out PATH}.
@@ -74,6 +76,12 @@ public final class KernelBench {
       }
       medians.put(key, median(scores));
     }
+    for (String mod : List.of("NONE", "DECAY", "TIME_GATE")) {
+      double[] cpu =
+          CpuTimeProbe.measure(io.elapse.model.config.TimeModulation.valueOf(mod), quick);
+      medians.put("forward_cpu_us_" + mod, cpu[0]);
+      medians.put("update_cpu_us_" + mod, cpu[1]);
+    }
     Map<String, Double> json = new LinkedHashMap<>();
     json.put("forward_us", medians.get("forward_us_DECAY"));
     json.put("update_us", medians.get("update_us_DECAY"));
@@ -109,6 +117,17 @@ public final class KernelBench {
         "dl4j / elapse NONE",
         df / medians.get("forward_us_NONE"),
         du / medians.get("update_us_NONE"));
+    System.out.println();
+    System.out.println(
+        "Thread CPU time per op (median of 5 rounds, in-process; less sensitive to other processes):");
+    for (String mod : List.of("NONE", "DECAY", "TIME_GATE")) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-28s %12.3f %12.2f%n",
+          "elapse " + mod + " (cpu)",
+          medians.get("forward_cpu_us_" + mod),
+          medians.get("update_cpu_us_" + mod));
+    }
     System.out.println(
         "targets: forward <= 1.5 µs, update <= 100 µs; wrote " + out.toAbsolutePath());
   }
