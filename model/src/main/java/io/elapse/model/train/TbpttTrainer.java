@@ -121,7 +121,7 @@ public final class TbpttTrainer {
     }
     TimeAwareLstmCell cell = model.cell();
     LossConfig lossConfig = mc.loss();
-    state.copyStartState(startH, startC);
+    state.computeWindowStart(model, caches[0], startH, startC);
     for (int p = 0; p <= last; p++) {
       events[p] = state.eventAtPosition(p);
       cell.forward(
