@@ -81,7 +81,11 @@ public class Dl4jPeerBench {
     next = i + 1 == states.length ? 0 : i + 1;
     net.rnnSetPreviousState(0, states[i]);
     INDArray out = net.rnnTimeStep(steps[i & 255]);
-    states[i] = copy(net.rnnGetPreviousState(0));
+    // save the entity's new (h, c) into its own preallocated arrays (no per-call allocation)
+    Map<String, INDArray> now = net.rnnGetPreviousState(0);
+    for (Map.Entry<String, INDArray> e : states[i].entrySet()) {
+      e.getValue().assign(now.get(e.getKey()));
+    }
     return out;
   }
 
