@@ -6,53 +6,63 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The compact per-entity state a streaming job keeps: h and c, the number of events seen, and a
- * ring of the last W events (bucket, features, φ) with the (h, c) state at the ring's start, so a
- * label for any event in the ring can be trained by truncated BPTT.
+ * The compact per-entity state a streaming job keeps: h and c, the number of events seen, and the
+ * events of the window (the last W events, each as bucket, features, φ) so a label for any of them
+ * can be trained by truncated BPTT.
  *
- * <p>When the ring is full, appending an event first advances the ring start by one cell step on
- * the oldest event with the current model (so the start state is always the state before {@link
- * #sequenceOfOldest()}). {@link #step} is the one mutating method.
+ * <p>The state at the window's start is not advanced eagerly (that would cost a second cell step
+ * per event). Instead the state keeps an <em>anchor</em> (h, c) before an older event and up to 2W
+ * buffered events since it; every W events the anchor jumps forward by W to a snapshot of the live
+ * state taken when that event arrived, at no compute cost. {@link #windowStart} replays the (fewer
+ * than W) buffered events between the anchor and the window with the given model. {@link #step} is
+ * the one mutating method.
  *
- * <p>Size: 4H floats + W × (4 + 4F + 4) bytes, about 1.3 KB for H = 64, W = 32, F = 0.
+ * <p>Size: 6H floats + 2W × (4 + 4F + 4) bytes, about 2 KB for H = 64, W = 32, F = 0.
  */
 public final class EntityState {
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
   private final int hs;
   private final int window;
+  private final int cap;
   private final int nf;
   private final float[] h;
   private final float[] c;
-  private final float[] startH;
-  private final float[] startC;
+  private final float[] anchorH;
+  private final float[] anchorC;
+  private final float[] midH;
+  private final float[] midC;
   private final int[] buckets;
   private final float[] phis;
   private final float[] features;
   private long count;
-  private int size;
-  private int head;
+  private int
+      size; // buffered events: sequences [count - size, count); the anchor precedes the first
+  private int head; // slot of the first buffered event
 
   private EntityState(int hs, int window, int nf) {
     this.hs = hs;
     this.window = window;
+    this.cap = 2 * window;
     this.nf = nf;
     h = new float[hs];
     c = new float[hs];
-    startH = new float[hs];
-    startC = new float[hs];
-    buckets = new int[window];
-    phis = new float[window];
-    features = new float[window * nf];
+    anchorH = new float[hs];
+    anchorC = new float[hs];
+    midH = new float[hs];
+    midC = new float[hs];
+    buckets = new int[cap];
+    phis = new float[cap];
+    features = new float[cap * nf];
   }
 
-  /** The state of an entity that has seen no event: zero h and c, empty ring. */
+  /** The state of an entity that has seen no event: zero h and c, empty window. */
   public static EntityState initial(ModelConfig config) {
     return new EntityState(config.hiddenSize(), config.windowSize(), config.numFeatures());
   }
 
   /**
-   * Feeds one event: updates h, c, the ring (advancing its start when full) and the event count in
-   * place, and returns the event's sequence number and the K logits. The only mutating method.
+   * Feeds one event: updates h, c, the event buffer and the event count in place, and returns the
+   * event's sequence number and the K logits. The only mutating method.
    *
    * @param model the current model (its configuration must match this state's sizes)
    * @param in the validated event
@@ -60,20 +70,24 @@ public final class EntityState {
    */
   public StepResult step(LstmModel model, EventInput in) {
     checkModel(model);
-    StepCache s = model.scratch();
-    if (size == window) {
-      model.cell().forward(eventAt(head), startH, startC, s);
-      System.arraycopy(s.h(), 0, startH, 0, hs);
-      System.arraycopy(s.c(), 0, startC, 0, hs);
-      head = head + 1 == window ? 0 : head + 1;
-      size--;
+    if (size == cap) {
+      // the anchor jumps W events forward, to the live state snapshotted before that event
+      System.arraycopy(midH, 0, anchorH, 0, hs);
+      System.arraycopy(midC, 0, anchorC, 0, hs);
+      head = (head + window) % cap;
+      size -= window;
     }
+    if (size == window) {
+      System.arraycopy(h, 0, midH, 0, hs);
+      System.arraycopy(c, 0, midC, 0, hs);
+    }
+    StepCache s = model.scratch();
     model.cell().forward(in, h, c, s);
     System.arraycopy(s.h(), 0, h, 0, hs);
     System.arraycopy(s.c(), 0, c, 0, hs);
     int slot = head + size;
-    if (slot >= window) {
-      slot -= window;
+    if (slot >= cap) {
+      slot -= cap;
     }
     buckets[slot] = in.bucket();
     phis[slot] = in.phi();
@@ -105,14 +119,14 @@ public final class EntityState {
     }
   }
 
-  /** Whether the event with this sequence number is in the ring (trainable). */
+  /** Whether the event with this sequence number is in the window (one of the last W events). */
   public boolean inWindow(long sequence) {
-    return sequence >= count - size && sequence < count;
+    return sequence >= sequenceOfOldest() && sequence < count;
   }
 
-  /** Sequence number of the oldest event in the ring (= {@link #eventCount()} if empty). */
+  /** Sequence number of the oldest event in the window (= {@link #eventCount()} if empty). */
   public long sequenceOfOldest() {
-    return count - size;
+    return count - windowLength();
   }
 
   /** Number of events seen so far, i.e. the sequence number of the next event. */
@@ -120,30 +134,61 @@ public final class EntityState {
     return count;
   }
 
-  /** Number of events in the ring (≤ W). */
+  /** Number of events in the window (≤ W). */
   public int windowLength() {
-    return size;
+    return Math.min(size, window);
   }
 
-  /** The event at position {@code pos} of the ring (0 = oldest); allocates. */
+  /** The event at position {@code pos} of the window (0 = oldest); allocates. */
   public EventInput eventAtPosition(int pos) {
-    if (pos < 0 || pos >= size) {
-      throw new IndexOutOfBoundsException("expected position in [0, " + size + "), got " + pos);
+    int n = windowLength();
+    if (pos < 0 || pos >= n) {
+      throw new IndexOutOfBoundsException("expected position in [0, " + n + "), got " + pos);
     }
-    int slot = head + pos;
-    if (slot >= window) {
-      slot -= window;
-    }
-    return eventAt(slot);
+    return eventAtBuffered(size - n + pos);
   }
 
-  private EventInput eventAt(int slot) {
+  private EventInput eventAtBuffered(int bufferPos) {
+    int slot = head + bufferPos;
+    if (slot >= cap) {
+      slot -= cap;
+    }
     float[] f = null;
     if (nf > 0) {
       f = new float[nf];
       System.arraycopy(features, slot * nf, f, 0, nf);
     }
     return new EventInput(buckets[slot], f, phis[slot]);
+  }
+
+  /**
+   * Computes the state before the window's oldest event into {@code hOut}, {@code cOut}: the anchor
+   * state advanced over the buffered events that precede the window with {@code model} (fewer than
+   * W cell steps). Does not modify this state.
+   *
+   * @param model the model to replay with (normally the current one)
+   * @param scratch a workspace for the replay
+   * @param hOut receives h (H)
+   * @param cOut receives c (H)
+   */
+  public void computeWindowStart(LstmModel model, StepCache scratch, float[] hOut, float[] cOut) {
+    checkModel(model);
+    System.arraycopy(anchorH, 0, hOut, 0, hs);
+    System.arraycopy(anchorC, 0, cOut, 0, hs);
+    int prefix = size - windowLength();
+    for (int b = 0; b < prefix; b++) {
+      model.cell().forward(eventAtBuffered(b), hOut, cOut, scratch);
+      System.arraycopy(scratch.h(), 0, hOut, 0, hs);
+      System.arraycopy(scratch.c(), 0, cOut, 0, hs);
+    }
+  }
+
+  /** The state before the window's oldest event, replayed with {@code model} (allocates). */
+  public StateSnapshot windowStart(LstmModel model) {
+    float[] wh = new float[hs];
+    float[] wc = new float[hs];
+    computeWindowStart(model, new StepCache(model.config()), wh, wc);
+    return new StateSnapshot(wh, wc);
   }
 
   /** A copy of h. */
@@ -156,43 +201,27 @@ public final class EntityState {
     return c.clone();
   }
 
-  /** A copy of h at the ring's start. */
-  public float[] startHidden() {
-    return startH.clone();
-  }
-
-  /** A copy of c at the ring's start. */
-  public float[] startCell() {
-    return startC.clone();
-  }
-
-  /** Copies the ring-start state into the given arrays (hot path, no allocation). */
-  public void copyStartState(float[] hOut, float[] cOut) {
-    System.arraycopy(startH, 0, hOut, 0, hs);
-    System.arraycopy(startC, 0, cOut, 0, hs);
-  }
-
   /** A deep copy. */
   public EntityState copy() {
     return decode(hs, window, nf, encode());
   }
 
   /**
-   * Versioned little-endian encoding: version byte (1), H, W, F (int32), count (int64), ring length
-   * n (int32), h, c, startH, startC (H float32 each), then n events oldest first as (bucket int32,
-   * φ float32, F float32).
+   * Versioned little-endian encoding: version byte (2), H, W, F (int32), count (int64), buffered
+   * length n (int32, ≤ 2W), h, c, anchor h, anchor c, snapshot h, snapshot c (H float32 each), then
+   * the n buffered events oldest first as (bucket int32, φ float32, F float32).
    */
   public byte[] encode() {
-    int bytes = 1 + 4 * 3 + 8 + 4 + 4 * 4 * hs + size * (8 + 4 * nf);
+    int bytes = HEADER + 6 * 4 * hs + size * (8 + 4 * nf);
     ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     b.put(VERSION).putInt(hs).putInt(window).putInt(nf).putLong(count).putInt(size);
-    for (float[] a : new float[][] {h, c, startH, startC}) {
+    for (float[] a : new float[][] {h, c, anchorH, anchorC, midH, midC}) {
       for (float v : a) {
         b.putFloat(v);
       }
     }
     for (int pos = 0; pos < size; pos++) {
-      int slot = (head + pos) % window;
+      int slot = (head + pos) % cap;
       b.putInt(buckets[slot]).putFloat(phis[slot]);
       for (int j = 0; j < nf; j++) {
         b.putFloat(features[slot * nf + j]);
@@ -200,6 +229,8 @@ public final class EntityState {
     }
     return b.array();
   }
+
+  private static final int HEADER = 1 + 4 * 3 + 8 + 4;
 
   /**
    * Decodes {@link #encode()} output for a configuration.
@@ -211,9 +242,11 @@ public final class EntityState {
   }
 
   private static EntityState decode(int hs, int window, int nf, byte[] bytes) {
-    if (bytes == null || bytes.length < 25) {
+    if (bytes == null || bytes.length < HEADER) {
       throw new IllegalArgumentException(
-          "expected at least 25 bytes of entity state, got "
+          "expected at least "
+              + HEADER
+              + " bytes of entity state, got "
               + (bytes == null ? "null" : bytes.length));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -243,16 +276,16 @@ public final class EntityState {
     EntityState s = new EntityState(hs, window, nf);
     s.count = b.getLong();
     int n = b.getInt();
-    if (n < 0 || n > window || n > s.count) {
+    if (n < 0 || n > 2 * window || n > s.count) {
       throw new IllegalArgumentException(
-          "expected ring length in [0, min(" + window + ", " + s.count + ")], got " + n);
+          "expected buffered length in [0, min(" + 2 * window + ", " + s.count + ")], got " + n);
     }
-    int expected = 1 + 4 * 3 + 8 + 4 + 4 * 4 * hs + n * (8 + 4 * nf);
+    int expected = HEADER + 6 * 4 * hs + n * (8 + 4 * nf);
     if (bytes.length != expected) {
       throw new IllegalArgumentException(
           "expected " + expected + " bytes of entity state, got " + bytes.length);
     }
-    for (float[] a : new float[][] {s.h, s.c, s.startH, s.startC}) {
+    for (float[] a : new float[][] {s.h, s.c, s.anchorH, s.anchorC, s.midH, s.midC}) {
       for (int q = 0; q < hs; q++) {
         a[q] = b.getFloat();
       }

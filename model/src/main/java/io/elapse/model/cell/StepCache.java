@@ -8,6 +8,7 @@ import io.elapse.model.config.ModelConfig;
  */
 public final class StepCache {
   final float[] x;
+  final float[] hPrev; // H: h_{t-1} as used by the step
   final float[] gates; // 4H activated: [0,H) g, [H,2H) f, [2H,3H) o, [3H,4H) i
   final float[] decay; // H: exp(-softplus(λ) φ) (DECAY)
   final float[] inner; // H: σ(w_tt φ) (TIME_GATE)
@@ -24,6 +25,7 @@ public final class StepCache {
   public StepCache(ModelConfig config) {
     int hs = config.hiddenSize();
     x = new float[config.inputSize()];
+    hPrev = new float[hs];
     gates = new float[4 * hs];
     decay = new float[hs];
     inner = new float[hs];

@@ -178,20 +178,11 @@ public final class TimeAwareLstmCell {
     x[in - 1] = phi;
     s.phi = phi;
     s.bucket = bucket;
+    System.arraycopy(hPrev, 0, s.hPrev, 0, hs);
     final float[] z = s.gates;
     System.arraycopy(p, pB, z, 0, g4);
-    for (int j = 0; j < in; j++) {
-      final float xj = x[j];
-      if (xj != 0f) {
-        axpy(xj, p, pWx + j * g4, z, g4);
-      }
-    }
-    for (int j = 0; j < hs; j++) {
-      final float hj = hPrev[j];
-      if (hj != 0f) {
-        axpy(hj, p, pWh + j * g4, z, g4);
-      }
-    }
+    gemvRows(x, in, p, pWx, g4, z);
+    gemvRows(hPrev, hs, p, pWh, g4, z);
     for (int n = 0; n < hs; n++) {
       z[n] = tanh(z[n]);
     }
@@ -218,12 +209,7 @@ public final class TimeAwareLstmCell {
         final float[] u = s.inner;
         final float[] t = s.timeGate;
         System.arraycopy(p, pTb, t, 0, hs);
-        for (int j = 0; j < in; j++) {
-          final float xj = x[j];
-          if (xj != 0f) {
-            axpy(xj, p, pTw + j * hs, t, hs);
-          }
-        }
+        gemvRows(x, in, p, pTw, hs, t);
         for (int n = 0; n < hs; n++) {
           u[n] = (float) sigmoid(p[pTwtt + n] * (double) phi);
           t[n] = (float) sigmoid(t[n] + u[n]);
@@ -284,10 +270,13 @@ public final class TimeAwareLstmCell {
   }
 
   /**
-   * Backward of one step (in place on the output arrays, documented hot-path kernel).
+   * Backward of one step (in place on the output arrays, documented hot-path kernel). Computes the
+   * step's gate gradients (kept in the cache for {@link #accumulateWeightGradients}), accumulates
+   * the bias, λ and time-gate vector gradients into {@code dense}, and writes dL/dh_{t−1},
+   * dL/dc_{t−1} and the embedding-row gradient. Weight matrices are accumulated afterwards, for all
+   * steps at once, by {@link #accumulateWeightGradients}.
    *
    * @param s the step's forward cache
-   * @param hPrev h_{t−1} used in the forward step
    * @param cPrev c_{t−1} used in the forward step
    * @param dh dL/dh_t (total, including the head and the future), not modified
    * @param dc dL/dc_t from the future, not modified
@@ -298,7 +287,6 @@ public final class TimeAwareLstmCell {
    */
   public void backward(
       StepCache s,
-      float[] hPrev,
       float[] cPrev,
       float[] dh,
       float[] dc,
@@ -343,47 +331,92 @@ public final class TimeAwareLstmCell {
         dense[pTwtt - dense0 + n] += dZt * u * (1f - u) * phi;
       }
     }
-    final float[] x = s.x;
     final int oB = pB - dense0;
     for (int col = 0; col < g4; col++) {
       dense[oB + col] += dz[col];
     }
-    final int oWx = pWx - dense0;
-    for (int j = 0; j < in; j++) {
-      final float xj = x[j];
-      if (xj != 0f) {
-        axpy(xj, dz, 0, dense, oWx + j * g4, g4);
-      }
-    }
-    final int oWh = pWh - dense0;
-    for (int j = 0; j < hs; j++) {
-      final float hj = hPrev[j];
-      if (hj != 0f) {
-        axpy(hj, dz, 0, dense, oWh + j * g4, g4);
-      }
-    }
     java.util.Arrays.fill(dhPrev, 0f);
     java.util.Arrays.fill(dEmb, 0f);
-    for (int col = 0; col < g4; col++) {
-      final float dzc = dz[col];
-      if (dzc != 0f) {
-        axpy(dzc, whT, col * hs, dhPrev, 0, hs);
-        axpy(dzc, wxEmbT, col * emb, dEmb, 0, emb);
+    gemvRows(dz, g4, whT, 0, hs, dhPrev);
+    gemvRows(dz, g4, wxEmbT, 0, emb, dEmb);
+    if (gate) {
+      gemvRows(dzt, hs, twEmbT, 0, emb, dEmb);
+    }
+  }
+
+  /**
+   * Accumulates the weight-matrix gradients of steps {@code [0, count)} after their {@link
+   * #backward} calls: dW_x += Σ_t x_t ⊗ dz_t, dW_h += Σ_t h_{t−1} ⊗ dz_t, and for TIME_GATE dW_t +=
+   * Σ_t x_t ⊗ dzt_t (four steps per pass over each gradient row).
+   */
+  public void accumulateWeightGradients(StepCache[] steps, int count, float[] dense) {
+    outer(steps, count, true, false, in, dense, pWx - dense0, g4);
+    outer(steps, count, false, false, hs, dense, pWh - dense0, g4);
+    if (mod == TimeModulation.TIME_GATE) {
+      outer(steps, count, true, true, in, dense, pTw - dense0, hs);
+    }
+  }
+
+  private static void outer(
+      StepCache[] st, int count, boolean useX, boolean useT, int rows, float[] y, int yOff, int n) {
+    int t = 0;
+    for (; t + 4 <= count; t += 4) {
+      final float[] a0 = useX ? st[t].x : st[t].hPrev;
+      final float[] a1 = useX ? st[t + 1].x : st[t + 1].hPrev;
+      final float[] a2 = useX ? st[t + 2].x : st[t + 2].hPrev;
+      final float[] a3 = useX ? st[t + 3].x : st[t + 3].hPrev;
+      final float[] d0 = useT ? st[t].dzt : st[t].dz;
+      final float[] d1 = useT ? st[t + 1].dzt : st[t + 1].dz;
+      final float[] d2 = useT ? st[t + 2].dzt : st[t + 2].dz;
+      final float[] d3 = useT ? st[t + 3].dzt : st[t + 3].dz;
+      for (int j = 0; j < rows; j++) {
+        final float b0 = a0[j];
+        final float b1 = a1[j];
+        final float b2 = a2[j];
+        final float b3 = a3[j];
+        final int o = yOff + j * n;
+        for (int q = 0; q < n; q++) {
+          y[o + q] += b0 * d0[q] + b1 * d1[q] + b2 * d2[q] + b3 * d3[q];
+        }
       }
     }
-    if (gate) {
-      final int oTw = pTw - dense0;
-      for (int j = 0; j < in; j++) {
-        final float xj = x[j];
-        if (xj != 0f) {
-          axpy(xj, dzt, 0, dense, oTw + j * hs, hs);
+    for (; t < count; t++) {
+      final float[] a0 = useX ? st[t].x : st[t].hPrev;
+      final float[] d0 = useT ? st[t].dzt : st[t].dz;
+      for (int j = 0; j < rows; j++) {
+        final float b0 = a0[j];
+        final int o = yOff + j * n;
+        for (int q = 0; q < n; q++) {
+          y[o + q] += b0 * d0[q];
         }
       }
-      for (int n = 0; n < hs; n++) {
-        final float v = dzt[n];
-        if (v != 0f) {
-          axpy(v, twEmbT, n * emb, dEmb, 0, emb);
-        }
+    }
+  }
+
+  /**
+   * y[0..n) += Σ_{j<rows} v[j] · w[off + j·n .. off + j·n + n): a row-major matrix-vector product
+   * done as axpy passes, four rows per pass (auto-vectorized by C2).
+   */
+  private static void gemvRows(float[] v, int rows, float[] w, int off, int n, float[] y) {
+    int j = 0;
+    for (; j + 4 <= rows; j += 4) {
+      final float v0 = v[j];
+      final float v1 = v[j + 1];
+      final float v2 = v[j + 2];
+      final float v3 = v[j + 3];
+      final int o0 = off + j * n;
+      final int o1 = o0 + n;
+      final int o2 = o1 + n;
+      final int o3 = o2 + n;
+      for (int q = 0; q < n; q++) {
+        y[q] += v0 * w[o0 + q] + v1 * w[o1 + q] + v2 * w[o2 + q] + v3 * w[o3 + q];
+      }
+    }
+    for (; j < rows; j++) {
+      final float v0 = v[j];
+      final int o0 = off + j * n;
+      for (int q = 0; q < n; q++) {
+        y[q] += v0 * w[o0 + q];
       }
     }
   }

@@ -122,7 +122,7 @@ public final class TbpttTrainer {
     float[][] labelLogits = new float[labels.size()][];
     TimeAwareLstmCell cell = model.cell();
     LossConfig lossConfig = mc.loss();
-    state.copyStartState(startH, startC);
+    state.computeWindowStart(model, caches[0], startH, startC);
     for (int p = 0; p <= last; p++) {
       events[p] = state.eventAtPosition(p);
       cell.forward(
@@ -170,15 +170,7 @@ public final class TbpttTrainer {
         }
       }
       cell.backward(
-          caches[p],
-          p == 0 ? startH : caches[p - 1].h(),
-          p == 0 ? startC : caches[p - 1].c(),
-          dh,
-          dc,
-          dhPrev,
-          dcPrev,
-          dense,
-          dEmb);
+          caches[p], p == 0 ? startC : caches[p - 1].c(), dh, dc, dhPrev, dcPrev, dense, dEmb);
       int bucket = events[p].bucket();
       int r = 0;
       while (r < nRows && rowIds[r] != bucket) {
@@ -197,8 +189,10 @@ public final class TbpttTrainer {
     }
     if (present == 0) {
       Arrays.fill(events, null);
+      Arrays.fill(dense, 0f);
       return new TrainingResult(0.0, 0, Gradient.zero(layout), labelLogits);
     }
+    cell.accumulateWeightGradients(caches, last + 1, dense);
     float l2w = lossConfig.l2Weights();
     if (l2w > 0) {
       for (Group g : new Group[] {Group.W_X, Group.W_H, Group.TIME_W, Group.HEAD_W}) {

@@ -81,8 +81,9 @@ class GradientCheckTest {
           new ReferenceModel.Label((int) (l.sequence() - oldest), l.targets(), l.sampleWeight()));
     }
     double[] p = ReferenceModel.toDouble(params);
-    double[] h0 = ReferenceModel.toDouble(state.startHidden());
-    double[] c0 = ReferenceModel.toDouble(state.startCell());
+    io.elapse.model.StateSnapshot start = state.windowStart(model);
+    double[] h0 = ReferenceModel.toDouble(start.h());
+    double[] c0 = ReferenceModel.toDouble(start.c());
     double refLoss = ReferenceModel.loss(cfg, p, h0, c0, events, refLabels);
     assertThat(res.loss()).isCloseTo(refLoss, org.assertj.core.data.Offset.offset(1e-5 * refLoss));
     assertThat(res.labelsPresent()).isEqualTo(7);
