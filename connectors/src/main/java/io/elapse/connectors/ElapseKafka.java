@@ -145,12 +145,21 @@ public final class ElapseKafka {
    * DELTA.
    */
   public KafkaSink<ModelUpdate> modelSink() {
-    return sink(
-        ModelUpdate.class,
-        config.topics().model(),
-        ElapseKafka::modelKey,
-        DeliveryGuarantee.AT_LEAST_ONCE);
+    Properties producer = producerProperties();
+    // Full snapshots of the default model (V=10,000 x E=32 embedding) are about 1.4 MB.
+    producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_MODEL_BYTES));
+    return KafkaSink.<ModelUpdate>builder()
+        .setBootstrapServers(config.bootstrapServers())
+        .setKafkaProducerConfig(producer)
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setRecordSerializer(
+            new KafkaAvroSerializationSchema<>(
+                ModelUpdate.class, config.topics().model(), ElapseKafka::modelKey))
+        .build();
   }
+
+  /** Largest model update the model sink and topic accept: 64 MiB. */
+  public static final int MAX_MODEL_BYTES = 64 << 20;
 
   /**
    * The Kafka key of a model update: {@code full} for a FULL snapshot, {@code delta} for a DELTA,
@@ -167,7 +176,10 @@ public final class ElapseKafka {
    * holds.
    */
   public KafkaSourceBuilder<RawRecord> modelSourceBuilder() {
-    return sourceBuilder(config.topics().model()).setStartingOffsets(OffsetsInitializer.earliest());
+    return sourceBuilder(config.topics().model())
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setProperty(
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(MAX_MODEL_BYTES));
   }
 
   /** Flink type information for a generated Avro record class: Avro-serialized, never Kryo. */

@@ -70,7 +70,9 @@ public final class TopicAdministrator implements AutoCloseable {
             TopicConfig.CLEANUP_POLICY_CONFIG,
             TopicConfig.CLEANUP_POLICY_COMPACT,
             TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-            String.valueOf(Duration.ofMinutes(1).toMillis()));
+            String.valueOf(Duration.ofMinutes(1).toMillis()),
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            String.valueOf(ElapseKafka.MAX_MODEL_BYTES));
     Set<String> none = Set.of();
     return List.of(
         new TopicSpec(topics.events(), partitions, replicationFactor, retained, none),

@@ -1,7 +1,6 @@
 package io.elapse.pipeline;
 
 import io.elapse.avro.DeadLetter;
-import io.elapse.avro.ModelUpdate;
 import io.elapse.avro.Prediction;
 import io.elapse.connectors.ElapseKafka;
 import io.elapse.connectors.KafkaConfig;
@@ -12,7 +11,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -76,11 +74,7 @@ public final class ElapseJob {
             : null;
     var models =
         env.fromSource(
-                io.sourceBuilder(topics.model())
-                    .setGroupId(kafka.groupId() + "-model-loop")
-                    .setStartingOffsets(OffsetsInitializer.earliest())
-                    .setProperty("max.partition.fetch.bytes", String.valueOf(64 << 20))
-                    .build(),
+                io.modelSourceBuilder().setGroupId(kafka.groupId() + "-model-loop").build(),
                 WatermarkStrategy.noWatermarks(),
                 "model-updates")
             .uid("model-source")
@@ -112,12 +106,7 @@ public final class ElapseJob {
                 .name("dead-letters-sink")
                 .uid("dead-letters-sink"),
         s ->
-            s.sinkTo(
-                    io.sink(
-                        ModelUpdate.class,
-                        topics.model(),
-                        u -> "model",
-                        DeliveryGuarantee.AT_LEAST_ONCE))
+            s.sinkTo(io.modelSink())
                 .name("model-sink")
                 .uid("model-sink")
                 .setParallelism(1));

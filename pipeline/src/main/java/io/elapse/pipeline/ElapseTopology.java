@@ -63,6 +63,21 @@ public final class ElapseTopology {
       Sinks sinks,
       JobSettings settings,
       ModelWarmStart warmStart) {
+    return define(env, sources, sinks, settings, warmStart, "");
+  }
+
+  /**
+   * As {@link #define(StreamExecutionEnvironment, Sources, Sinks, JobSettings, ModelWarmStart)},
+   * with {@code prefix} before every operator name and uid, so that several models can run side by
+   * side in one job (the demo's {@code --compare}).
+   */
+  public static Outputs define(
+      StreamExecutionEnvironment env,
+      Sources sources,
+      Sinks sinks,
+      JobSettings settings,
+      ModelWarmStart warmStart,
+      String prefix) {
     long maxElapsed = settings.maxElapsedMillis();
     List<String> tasks = settings.tasks();
 
@@ -72,16 +87,16 @@ public final class ElapseTopology {
             .process(
                 new DecodeInputs(
                     DecodeInputs.Kind.EVENTS, tasks, settings.numFeatures(), maxElapsed))
-            .name("decode-events")
-            .uid("decode-events");
+            .name(prefix + "decode-events")
+            .uid(prefix + "decode-events");
     SingleOutputStreamOperator<EntityInput> labels =
         sources
             .labels()
             .process(
                 new DecodeInputs(
                     DecodeInputs.Kind.LABELS, tasks, settings.numFeatures(), maxElapsed))
-            .name("decode-labels")
-            .uid("decode-labels");
+            .name(prefix + "decode-labels")
+            .uid(prefix + "decode-labels");
     SingleOutputStreamOperator<EntityInput> elapsed =
         sources.elapsed() == null
             ? null
@@ -90,8 +105,8 @@ public final class ElapseTopology {
                 .process(
                     new DecodeInputs(
                         DecodeInputs.Kind.ELAPSED, tasks, settings.numFeatures(), maxElapsed))
-                .name("decode-elapsed")
-                .uid("decode-elapsed");
+                .name(prefix + "decode-elapsed")
+                .uid(prefix + "decode-elapsed");
 
     WatermarkStrategy<EntityInput> watermarks =
         WatermarkStrategy.<EntityInput>forBoundedOutOfOrderness(
@@ -99,13 +114,13 @@ public final class ElapseTopology {
             .withTimestampAssigner((in, ts) -> in.time)
             .withIdleness(Duration.ofMillis(settings.sourceIdlenessMillis()));
     DataStream<EntityInput> inputs =
-        events.assignTimestampsAndWatermarks(watermarks).name("event-time-events");
+        events.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-events");
     inputs =
-        inputs.union(labels.assignTimestampsAndWatermarks(watermarks).name("event-time-labels"));
+        inputs.union(labels.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-labels"));
     if (elapsed != null) {
       inputs =
           inputs.union(
-              elapsed.assignTimestampsAndWatermarks(watermarks).name("event-time-elapsed"));
+              elapsed.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-elapsed"));
     }
 
     DataStream<ModelState> models;
@@ -115,11 +130,11 @@ public final class ElapseTopology {
           sources
               .modelUpdates()
               .process(new DecodeModelUpdates(settings))
-              .name("verify-model-updates")
-              .uid("verify-model-updates");
+              .name(prefix + "verify-model-updates")
+              .uid(prefix + "verify-model-updates");
       models = decodedModels;
     } else {
-      models = env.fromData(List.of(), TypeInformation.of(ModelState.class)).name("no-model-loop");
+      models = env.fromData(List.of(), TypeInformation.of(ModelState.class)).name(prefix + "no-model-loop");
     }
 
     SingleOutputStreamOperator<Prediction> predictions =
@@ -127,10 +142,10 @@ public final class ElapseTopology {
             .keyBy(in -> in.entityId)
             .connect(models.broadcast())
             .transform(
-                "learner",
+                prefix + "learner",
                 new AvroRecordTypeInfo<>(Prediction.class),
                 new LearnerOperator(settings, sources.elapsed() != null))
-            .uid("learner");
+            .uid(prefix + "learner");
 
     SingleOutputStreamOperator<ModelUpdate> updates =
         predictions
@@ -138,8 +153,8 @@ public final class ElapseTopology {
             .keyBy(b -> 0)
             .process(
                 new Coordinator(settings, warmStart), new AvroRecordTypeInfo<>(ModelUpdate.class))
-            .name("coordinator")
-            .uid("coordinator")
+            .name(prefix + "coordinator")
+            .uid(prefix + "coordinator")
             .setParallelism(1)
             .setMaxParallelism(1);
 

@@ -1,0 +1,43 @@
+package io.elapse.pipeline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class ConfigTableTest {
+
+  @Test
+  void readmeHoldsTheGeneratedConfigurationTable() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int begin = readme.indexOf(ConfigTable.BEGIN);
+    int end = readme.indexOf(ConfigTable.END);
+    assertThat(begin).as("README has the table's begin marker").isNotNegative();
+    assertThat(end).as("README has the table's end marker").isGreaterThan(begin);
+    String table = readme.substring(begin + ConfigTable.BEGIN.length(), end).strip();
+    assertThat(table)
+        .as("README table is stale: regenerate with ConfigTable.main")
+        .isEqualTo(ConfigTable.markdown().strip());
+  }
+
+  @Test
+  void everyOptionHasADescriptionAndTheDefaultsBuildAValidModel() {
+    assertThat(ElapseOptions.all()).hasSizeGreaterThan(20);
+    ElapseOptions.all()
+        .forEach(o -> assertThat(o.description().toString()).as(o.key()).isNotBlank());
+    JobSettings defaults = JobSettings.from(new Configuration());
+    assertThat(ModelConfigs.of(defaults).numTasks()).isEqualTo(30);
+  }
+
+  @Test
+  void aBadVariantIsRejectedNamingTheKeyAndTheChoices() {
+    JobSettings bad =
+        JobSettings.from(Configuration.fromMap(java.util.Map.of("elapse.model.variant", "LSTM2")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConfigs.of(bad))
+        .hasMessageContaining("elapse.model.variant")
+        .hasMessageContaining("DECAY")
+        .hasMessageContaining("LSTM2");
+  }
+}
