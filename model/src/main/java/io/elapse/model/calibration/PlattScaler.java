@@ -22,8 +22,8 @@ import java.util.Locale;
  * precision λ centred on "the model is already calibrated". ρ = 1 − 1/memory is a forgetting
  * factor: old pairs lose weight with an effective memory of {@code memory} weighted pairs, so the
  * scaler follows drift; the (1 − ρ)λ I term keeps H positive definite. Each step costs O(1) and the
- * state per task is six doubles and a count. Logits are clipped to ±{@link #MAX_LOGIT}. Not
- * thread-safe.
+ * state per task is five doubles (a, b, H) and a count. Logits are clipped to ±{@link #MAX_LOGIT}.
+ * Not thread-safe.
  */
 public final class PlattScaler {
 

@@ -286,16 +286,7 @@ public final class PrequentialMetrics {
     int macroCount = 0;
     for (int t = 0; t < tasks; t++) {
       int n = size[t];
-      Accumulator a;
-      if (sliding) {
-        a = new Accumulator();
-        for (int i = 0; i < n; i++) {
-          byte c = sets[t][i];
-          a.add(probs[t][i], targets[t][i], c < 0 ? null : PredictionSet.values()[c]);
-        }
-      } else {
-        a = acc[t];
-      }
+      Accumulator a = accumulator(t);
       boolean[] labels = new boolean[n];
       for (int i = 0; i < n; i++) {
         labels[i] = targets[t][i] >= 0.5;
@@ -484,6 +475,53 @@ public final class PrequentialMetrics {
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     z = z ^ (z >>> 31);
     return (z >>> 11) * 0x1.0p-53;
+  }
+
+  /**
+   * The reliability diagram of {@code task} (15 equal-width bins, as in the ECE), over the same
+   * labels as {@link #report()}.
+   */
+  public ReliabilityDiagram reliability(int task) {
+    if (task < 0 || task >= tasks) {
+      throw new IndexOutOfBoundsException("expected a task in [0," + tasks + "), got " + task);
+    }
+    return diagram(accumulator(task));
+  }
+
+  /** The reliability diagram pooled over every present label of every task. */
+  public ReliabilityDiagram reliabilityOverall() {
+    Accumulator all = new Accumulator();
+    for (int t = 0; t < tasks; t++) {
+      all.merge(accumulator(t));
+    }
+    return diagram(all);
+  }
+
+  private static ReliabilityDiagram diagram(Accumulator a) {
+    List<ReliabilityDiagram.Bin> bins = new ArrayList<>(ECE_BINS);
+    for (int b = 0; b < ECE_BINS; b++) {
+      long n = a.binN[b];
+      bins.add(
+          new ReliabilityDiagram.Bin(
+              (double) b / ECE_BINS,
+              (double) (b + 1) / ECE_BINS,
+              n,
+              n == 0 ? Double.NaN : a.binProb[b] / n,
+              n == 0 ? Double.NaN : a.binTarget[b] / n));
+    }
+    return new ReliabilityDiagram(bins);
+  }
+
+  private Accumulator accumulator(int t) {
+    if (!sliding) {
+      return acc[t];
+    }
+    Accumulator a = new Accumulator();
+    for (int i = 0; i < size[t]; i++) {
+      byte c = sets[t][i];
+      a.add(probs[t][i], targets[t][i], c < 0 ? null : PredictionSet.values()[c]);
+    }
+    return a;
   }
 
   /** Number of tasks. */

@@ -84,6 +84,46 @@ final class Snapshots {
     }
   }
 
+  /** The configuration stored in a snapshot (magic and version checked). */
+  static OptimizerConfig config(byte[] bytes) {
+    ByteBuffer buf = header(bytes);
+    int type = buf.getInt();
+    OptimizerConfig.Type[] types = OptimizerConfig.Type.values();
+    if (type < 0 || type >= types.length) {
+      throw new IllegalArgumentException(
+          "expected an optimizer type ordinal in [0," + types.length + "), got " + type);
+    }
+    return new OptimizerConfig(
+        types[type],
+        buf.getDouble(),
+        buf.getDouble(),
+        buf.getDouble(),
+        buf.getDouble(),
+        buf.getDouble());
+  }
+
+  /** The parameter count stored in a snapshot. */
+  static int size(byte[] bytes) {
+    ByteBuffer buf = header(bytes);
+    buf.position(buf.position() + 4 + 5 * 8);
+    int size = buf.getInt();
+    if (size < 0) {
+      throw new IllegalArgumentException("expected a parameter count >= 0, got " + size);
+    }
+    return size;
+  }
+
+  private static ByteBuffer header(byte[] bytes) {
+    if (bytes.length < 4 + 4 + 4 + 5 * 8 + 4 + 8 + 4) {
+      throw new IllegalArgumentException(
+          "truncated optimizer snapshot of " + bytes.length + " bytes");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    expect("magic", MAGIC, buf.getInt());
+    expect("snapshot version", VERSION, buf.getInt());
+    return buf;
+  }
+
   static void checkDense(int size, float[] params, float[] gradient) {
     if (params.length != size) {
       throw new IllegalArgumentException("expected " + size + " parameters, got " + params.length);

@@ -253,6 +253,51 @@ class PrequentialMetricsTest {
   }
 
   @Test
+  void reliabilityDiagramMatchesExplicitBinningAndTheEce() {
+    Data d = new Data(37);
+    for (PrequentialMetrics m :
+        new PrequentialMetrics[] {
+          PrequentialMetrics.cumulative(K), PrequentialMetrics.sliding(K, 250, 2)
+        }) {
+      for (int i = 0; i < EXAMPLES; i++) {
+        m.addExample(d.probs[i], d.targets[i], d.sets[i]);
+      }
+      MetricsReport r = m.report();
+      for (int t = 0; t < K; t++) {
+        List<Label> ls = d.labels(t, 0);
+        if (m.isSliding()) {
+          ls = ls.subList(ls.size() - 250, ls.size());
+        }
+        ReliabilityDiagram rd = m.reliability(t);
+        assertThat(rd.bins()).hasSize(15);
+        double ece = 0;
+        long total = 0;
+        for (int b = 0; b < 15; b++) {
+          ReliabilityDiagram.Bin bin = rd.bins().get(b);
+          final int bb = b;
+          List<Label> in = ls.stream().filter(l -> Math.min((int) (l.p() * 15), 14) == bb).toList();
+          assertThat(bin.count()).isEqualTo(in.size());
+          total += bin.count();
+          if (!in.isEmpty()) {
+            double meanP = in.stream().mapToDouble(Label::p).average().orElseThrow();
+            double meanY = in.stream().mapToDouble(Label::y).average().orElseThrow();
+            assertThat(bin.meanProbability()).isCloseTo(meanP, within(TOL));
+            assertThat(bin.meanTarget()).isCloseTo(meanY, within(TOL));
+            ece += in.size() * Math.abs(meanP - meanY);
+          } else {
+            assertThat(bin.meanProbability()).isNaN();
+          }
+        }
+        assertThat(total).isEqualTo(ls.size());
+        assertThat(r.task(t).ece()).isCloseTo(ece / total, within(TOL));
+      }
+      assertThat(
+              m.reliabilityOverall().bins().stream().mapToLong(ReliabilityDiagram.Bin::count).sum())
+          .isEqualTo(r.overall().count());
+    }
+  }
+
+  @Test
   void perfectRankerHasAucOneAndReversedZero() {
     PrequentialMetrics m = PrequentialMetrics.cumulative(2);
     for (int i = 0; i < 100; i++) {

@@ -51,6 +51,28 @@ class SgdAndConfigTest {
   }
 
   @Test
+  void rebuildsAnOptimizerFromItsSnapshotAlone() {
+    Random rnd = new Random(8);
+    for (String spec :
+        new String[] {"adam:lr=0.003,beta2=0.99", "sgd:lr=0.1,momentum=0.5", "sgd"}) {
+      Optimizer a = Optimizers.fromSpec(spec, 50);
+      float[] p = AdamTest.randomVector(rnd, 50, 1);
+      a.step(p, AdamTest.randomVector(rnd, 50, 1));
+      Optimizer b = Optimizers.fromSnapshot(a.snapshot());
+      assertThat(b.config()).isEqualTo(a.config());
+      assertThat(b.size()).isEqualTo(50);
+      assertThat(b.iteration()).isEqualTo(1);
+      float[] q = p.clone();
+      float[] g = AdamTest.randomVector(rnd, 50, 1);
+      a.step(p, g);
+      b.step(q, g);
+      assertThat(AdamTest.bits(q)).isEqualTo(AdamTest.bits(p));
+    }
+    assertThatThrownBy(() -> Optimizers.fromSnapshot(new byte[10]))
+        .hasMessageContaining("truncated");
+  }
+
+  @Test
   void parsesSpecs() {
     OptimizerConfig c = OptimizerConfig.parse("Adam:lr=0.002, beta2=0.99");
     assertThat(c.type()).isEqualTo(OptimizerConfig.Type.ADAM);
