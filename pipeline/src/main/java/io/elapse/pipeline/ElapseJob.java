@@ -47,43 +47,69 @@ public final class ElapseJob {
       KafkaConfig kafka,
       JobSettings settings,
       boolean elapsedTopic) {
+    return define(env, kafka, settings, elapsedTopic, "");
+  }
+
+  /** As {@link #define}, with {@code prefix} before every operator name and uid. */
+  public static ElapseTopology.Outputs define(
+      StreamExecutionEnvironment env,
+      KafkaConfig kafka,
+      JobSettings settings,
+      boolean elapsedTopic,
+      String prefix) {
     return ElapseTopology.define(
         env,
-        kafkaSources(env, kafka, elapsedTopic),
-        kafkaSinks(kafka),
+        kafkaSources(env, kafka, elapsedTopic, prefix),
+        kafkaSinks(kafka, prefix),
         settings,
-        new KafkaModelWarmStart(kafka, settings.hmacKey(), Duration.ofSeconds(10)));
+        new KafkaModelWarmStart(kafka, settings.hmacKey(), Duration.ofSeconds(10)),
+        prefix);
   }
 
   /** The job's Kafka sources; the model topic is always read from its beginning. */
   public static ElapseTopology.Sources kafkaSources(
       StreamExecutionEnvironment env, KafkaConfig kafka, boolean elapsedTopic) {
+    return kafkaSources(env, kafka, elapsedTopic, "");
+  }
+
+  /** As {@link #kafkaSources(StreamExecutionEnvironment, KafkaConfig, boolean)}, uids prefixed. */
+  public static ElapseTopology.Sources kafkaSources(
+      StreamExecutionEnvironment env, KafkaConfig kafka, boolean elapsedTopic, String prefix) {
     ElapseKafka io = new ElapseKafka(kafka);
     var topics = kafka.topics();
     var events =
-        env.fromSource(io.source(topics.events()), WatermarkStrategy.noWatermarks(), "events")
-            .uid("events-source");
+        env.fromSource(
+                io.source(topics.events()), WatermarkStrategy.noWatermarks(), prefix + "events")
+            .uid(prefix + "events-source");
     var labels =
-        env.fromSource(io.source(topics.labels()), WatermarkStrategy.noWatermarks(), "labels")
-            .uid("labels-source");
+        env.fromSource(
+                io.source(topics.labels()), WatermarkStrategy.noWatermarks(), prefix + "labels")
+            .uid(prefix + "labels-source");
     var elapsed =
         elapsedTopic
             ? env.fromSource(
-                    io.source(topics.elapsed()), WatermarkStrategy.noWatermarks(), "elapsed")
-                .uid("elapsed-source")
+                    io.source(topics.elapsed()),
+                    WatermarkStrategy.noWatermarks(),
+                    prefix + "elapsed")
+                .uid(prefix + "elapsed-source")
             : null;
     var models =
         env.fromSource(
                 io.modelSourceBuilder().setGroupId(kafka.groupId() + "-model-loop").build(),
                 WatermarkStrategy.noWatermarks(),
-                "model-updates")
-            .uid("model-source")
+                prefix + "model-updates")
+            .uid(prefix + "model-source")
             .setParallelism(1);
     return new ElapseTopology.Sources(events, elapsed, labels, models);
   }
 
   /** The job's Kafka sinks: predictions and dead letters exactly-once, the model at-least-once. */
   public static ElapseTopology.Sinks kafkaSinks(KafkaConfig kafka) {
+    return kafkaSinks(kafka, "");
+  }
+
+  /** As {@link #kafkaSinks(KafkaConfig)}, with names and uids prefixed. */
+  public static ElapseTopology.Sinks kafkaSinks(KafkaConfig kafka, String prefix) {
     ElapseKafka io = new ElapseKafka(kafka);
     var topics = kafka.topics();
     return new ElapseTopology.Sinks(
@@ -94,8 +120,8 @@ public final class ElapseJob {
                         topics.predictions(),
                         Prediction::getEntityId,
                         DeliveryGuarantee.EXACTLY_ONCE))
-                .name("predictions-sink")
-                .uid("predictions-sink"),
+                .name(prefix + "predictions-sink")
+                .uid(prefix + "predictions-sink"),
         s ->
             s.sinkTo(
                     io.sink(
@@ -103,12 +129,12 @@ public final class ElapseJob {
                         topics.deadLetters(),
                         DeadLetter::getEntityId,
                         DeliveryGuarantee.EXACTLY_ONCE))
-                .name("dead-letters-sink")
-                .uid("dead-letters-sink"),
+                .name(prefix + "dead-letters-sink")
+                .uid(prefix + "dead-letters-sink"),
         s ->
             s.sinkTo(io.modelSink())
-                .name("model-sink")
-                .uid("model-sink")
+                .name(prefix + "model-sink")
+                .uid(prefix + "model-sink")
                 .setParallelism(1));
   }
 }

@@ -116,11 +116,14 @@ public final class ElapseTopology {
     DataStream<EntityInput> inputs =
         events.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-events");
     inputs =
-        inputs.union(labels.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-labels"));
+        inputs.union(
+            labels.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-labels"));
     if (elapsed != null) {
       inputs =
           inputs.union(
-              elapsed.assignTimestampsAndWatermarks(watermarks).name(prefix + "event-time-elapsed"));
+              elapsed
+                  .assignTimestampsAndWatermarks(watermarks)
+                  .name(prefix + "event-time-elapsed"));
     }
 
     DataStream<ModelState> models;
@@ -134,7 +137,9 @@ public final class ElapseTopology {
               .uid(prefix + "verify-model-updates");
       models = decodedModels;
     } else {
-      models = env.fromData(List.of(), TypeInformation.of(ModelState.class)).name(prefix + "no-model-loop");
+      models =
+          env.fromData(List.of(), TypeInformation.of(ModelState.class))
+              .name(prefix + "no-model-loop");
     }
 
     SingleOutputStreamOperator<Prediction> predictions =

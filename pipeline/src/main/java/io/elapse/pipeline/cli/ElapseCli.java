@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       "Run './elapse <command> --help' for a command's options."
     },
     subcommands = {
+      DemoCommand.class,
       RunCommand.class,
       GenerateCommand.class,
       io.elapse.connectors.TailCommand.class,
