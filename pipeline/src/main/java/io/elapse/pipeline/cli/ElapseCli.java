@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       GenerateCommand.class,
       io.elapse.connectors.TailCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ElapseCli implements Runnable {
