@@ -3,8 +3,6 @@ package io.elapse.pipeline.it;
 import io.elapse.avro.DeadLetter;
 import io.elapse.avro.ModelUpdate;
 import io.elapse.avro.Prediction;
-import io.elapse.connectors.AvroCodec;
-import io.elapse.connectors.DecodeResult;
 import io.elapse.connectors.ElapseKafka;
 import io.elapse.connectors.ElapseTopics;
 import io.elapse.connectors.EmbeddedKafka;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
@@ -24,9 +21,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /** A real broker, topics per test, a job on a local MiniCluster, and read_committed readers. */
 final class KafkaJobFixture implements AutoCloseable {
@@ -80,38 +74,9 @@ final class KafkaJobFixture implements AutoCloseable {
 
   /** Every committed record of {@code topic} decoded as {@code type} (undecodable ones skipped). */
   <T extends SpecificRecord> List<T> readAll(KafkaConfig config, String topic, Class<T> type) {
-    Properties p = new ElapseKafka(config).consumerProperties();
-    p.setProperty("group.id", "reader-" + System.nanoTime());
-    p.setProperty("max.partition.fetch.bytes", String.valueOf(64 << 20));
-    List<T> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline && !reached(consumer, end)) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          DecodeResult<T> d = AvroCodec.of(type).decode(r.value());
-          if (d.isSuccess()) {
-            out.add(d.record());
-          }
-        }
-      }
+    try (TopicCollector<T> c = new TopicCollector<>(config, topic, type)) {
+      return new ArrayList<>(c.drain());
     }
-    return out;
-  }
-
-  private static boolean reached(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
-    for (var e : end.entrySet()) {
-      if (c.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   List<Prediction> predictions(KafkaConfig c) {
@@ -124,6 +89,57 @@ final class KafkaJobFixture implements AutoCloseable {
 
   List<ModelUpdate> modelUpdates(KafkaConfig c) {
     return readAll(c, c.topics().model(), ModelUpdate.class);
+  }
+
+  /** Entity id prefix of the warm-up events; tests leave their predictions out. */
+  static final String WARM_UP_ENTITY = "warm-up";
+
+  /** Whether {@code entityId} is a warm-up entity. */
+  static boolean isWarmUp(String entityId) {
+    return entityId.startsWith(WARM_UP_ENTITY);
+  }
+
+  /**
+   * Sends warm-up events for 8 entities (so, with high probability, to every learner subtask and
+   * its sink writer) until the job has committed a prediction for each. Works around an open defect
+   * (README, known limitations): the records of a sink writer's first transaction are sometimes
+   * never visible to read_committed readers.
+   */
+  void awaitFirstCommittedPrediction(KafkaConfig config, long eventTimeMillis) throws Exception {
+    io.elapse.connectors.AvroCodec<io.elapse.avro.Event> codec =
+        io.elapse.connectors.AvroCodec.of(io.elapse.avro.Event.class);
+    java.util.Set<String> waiting = new java.util.HashSet<>();
+    for (int k = 0; k < 8; k++) {
+      waiting.add(WARM_UP_ENTITY + "-" + k);
+    }
+    try (var producer =
+            new io.elapse.pipeline.synth.SyntheticProducer(
+                new ElapseKafka(config).producerProperties());
+        TopicCollector<Prediction> predictions =
+            new TopicCollector<>(config, config.topics().predictions(), Prediction.class)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      for (int i = 0; System.nanoTime() < deadline; i++) {
+        for (String entity : waiting) {
+          var e =
+              io.elapse.avro.Event.newBuilder()
+                  .setEntityId(entity)
+                  .setEventId(entity + "-" + i)
+                  .setEventType("warm-up")
+                  .setEventTime(java.time.Instant.ofEpochMilli(eventTimeMillis + i))
+                  .build();
+          producer.sendRaw(config.topics().events(), entity, codec.encode(e), eventTimeMillis + i);
+        }
+        producer.flush();
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < until && !waiting.isEmpty()) {
+          predictions.poll(10).forEach(p -> waiting.remove(p.getEntityId()));
+        }
+        if (waiting.isEmpty()) {
+          return;
+        }
+      }
+      throw new IllegalStateException("no committed prediction within 2 minutes for " + waiting);
+    }
   }
 
   /** Polls {@code condition} every 500 ms until it holds or {@code timeout} passes. */
