@@ -29,6 +29,12 @@ public final class ElapseJob {
   public static Configuration environmentConfig(JobSettings settings, Configuration conf) {
     Configuration c = new Configuration(conf);
     c.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend());
+    if (!c.contains(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+      c.set(
+          org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          settings.checkpointDir());
+    }
+    c.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     c.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
     return c;
   }

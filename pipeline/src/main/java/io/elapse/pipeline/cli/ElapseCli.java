@@ -31,7 +31,34 @@ public final class ElapseCli implements Runnable {
 
   /** Builds the command line with every subcommand registered. */
   public static CommandLine commandLine() {
-    return new CommandLine(new ElapseCli());
+    CommandLine cli = new CommandLine(new ElapseCli());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          // Bad input and bad environments get one clear line, not a stack trace.
+          commandLine
+              .getErr()
+              .println("elapse " + commandLine.getCommandName() + ": " + describe(e));
+          if (System.getenv("ELAPSE_DEBUG") != null) {
+            e.printStackTrace(commandLine.getErr());
+          } else {
+            commandLine.getErr().println("(set ELAPSE_DEBUG=1 for the stack trace)");
+          }
+          return 1;
+        });
+    return cli;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable cause = e.getCause();
+    while (cause != null && cause != e) {
+      if (cause.getMessage() != null && !message.contains(cause.getMessage())) {
+        message += ": " + cause.getMessage();
+      }
+      e = cause;
+      cause = cause.getCause();
+    }
+    return message;
   }
 
   /** Runs the command line and exits with its code. */

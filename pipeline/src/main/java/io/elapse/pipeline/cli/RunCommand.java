@@ -45,8 +45,37 @@ public final class RunCommand implements Callable<Integer> {
       description = "Also read the elapsed-time topic and join it to events.")
   boolean elapsedTopic;
 
+  @Option(
+      names = "--create-topics",
+      description =
+          "Create the Elapse topics that are missing (model topic compacted) and check the existing ones, then run.")
+  boolean createTopics;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Partitions of topics created by --create-topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--replication-factor",
+      defaultValue = "1",
+      description =
+          "Replication factor of topics created by --create-topics (default: ${DEFAULT-VALUE}).")
+  short replicationFactor;
+
   @Override
   public Integer call() throws Exception {
+    if (createTopics) {
+      var kafkaConfig = kafka.toConfig();
+      var result =
+          new io.elapse.connectors.TopicAdministrator(
+                  new io.elapse.connectors.ElapseKafka(kafkaConfig))
+              .ensure(
+                  io.elapse.connectors.TopicAdministrator.elapseTopics(
+                      kafkaConfig.topics(), partitions, replicationFactor));
+      System.err.println("elapse: topics " + result);
+    }
     Configuration conf = loadConfiguration(config, overrides);
     JobSettings settings = JobSettings.from(conf);
     StreamExecutionEnvironment env =

@@ -245,6 +245,14 @@ public final class ElapseOptions {
           .defaultValue(Duration.ofSeconds(10))
           .withDescription("Checkpoint interval (exactly-once predictions commit at checkpoints).");
 
+  /** Where checkpoints go. */
+  public static final ConfigOption<String> CHECKPOINT_DIR =
+      key("elapse.checkpoint.dir")
+          .stringType()
+          .defaultValue("file:///tmp/elapse-checkpoints")
+          .withDescription(
+              "Checkpoint directory (file://, s3://, ...), used unless Flink's execution.checkpointing.dir is set. The coordinator's state alone is ~5.6 MB at the default model size, above the 5 MB limit of in-memory checkpoint storage.");
+
   /** State backend. */
   public static final ConfigOption<String> STATE_BACKEND =
       key("elapse.state.backend")

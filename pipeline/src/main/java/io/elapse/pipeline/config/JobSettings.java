@@ -39,6 +39,7 @@ public record JobSettings(
     int pendingLabelMax,
     long entityTtlMillis,
     long checkpointIntervalMillis,
+    String checkpointDir,
     String stateBackend,
     int parallelism)
     implements Serializable {
@@ -75,6 +76,7 @@ public record JobSettings(
         conf.get(ElapseOptions.PENDING_LABEL_MAX),
         conf.get(ElapseOptions.ENTITY_TTL).toMillis(),
         conf.get(ElapseOptions.CHECKPOINT_INTERVAL).toMillis(),
+        conf.get(ElapseOptions.CHECKPOINT_DIR),
         conf.get(ElapseOptions.STATE_BACKEND),
         conf.get(ElapseOptions.PARALLELISM));
   }
