@@ -13,6 +13,8 @@ import io.elapse.connectors.TopicSpec;
 import io.elapse.pipeline.cli.ElapseCli;
 import io.elapse.pipeline.config.ElapseOptions;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
@@ -176,6 +188,41 @@ class K8sManifestsTest {
     assertThat(spec.path("job").path("parallelism").asInt(0)).isGreaterThanOrEqualTo(1);
     assertThat(spec.path("taskManager").path("resource").path("memory").asText()).isNotBlank();
     assertThat(spec.path("jobManager").path("resource").path("memory").asText()).isNotBlank();
+  }
+
+  /** The current keys of every {@link ConfigOption} declared in {@code holders}. */
+  private static Set<String> optionKeys(Class<?>... holders) throws IllegalAccessException {
+    Set<String> keys = new java.util.TreeSet<>();
+    for (Class<?> holder : holders) {
+      for (Field f : holder.getFields()) {
+        if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+          keys.add(((ConfigOption<?>) f.get(null)).key());
+        }
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void flinkConfigurationUsesOnlyCurrentFlinkOptionKeys() throws Exception {
+    Set<String> known =
+        optionKeys(
+            CoreOptions.class,
+            CheckpointingOptions.class,
+            StateBackendOptions.class,
+            PipelineOptions.class,
+            HighAvailabilityOptions.class,
+            RestartStrategyOptions.class,
+            TaskManagerOptions.class,
+            RocksDBOptions.class,
+            RocksDBNativeMetricOptions.class);
+    JsonNode conf = single("FlinkDeployment").doc().path("spec").path("flinkConfiguration");
+    List<String> keys = new ArrayList<>();
+    conf.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).isNotEmpty();
+    assertThat(keys.stream().filter(k -> !known.contains(k)).toList())
+        .as("flinkConfiguration keys that are not current Flink 2.2 option keys")
+        .isEmpty();
   }
 
   @Test
