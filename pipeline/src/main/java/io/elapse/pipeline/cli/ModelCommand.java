@@ -79,11 +79,13 @@ public final class ModelCommand implements Runnable {
     @Option(
         names = "--bootstrap-servers",
         required = true,
+        paramLabel = "HOST:PORT",
         description = "Kafka bootstrap servers, host:port[,host:port...].")
     String bootstrapServers;
 
     @Option(
         names = "--topic-prefix",
+        paramLabel = "PREFIX",
         defaultValue = "elapse.",
         description = "Prefix of every topic name (default: ${DEFAULT-VALUE}: reads elapse.model).")
     String topicPrefix;
@@ -97,6 +99,7 @@ public final class ModelCommand implements Runnable {
 
     @Option(
         names = "--timeout",
+        paramLabel = "DURATION",
         defaultValue = "PT30S",
         description = "How long to read the model topic, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -214,8 +217,8 @@ public final class ModelCommand implements Runnable {
       name = "inspect",
       mixinStandardHelpOptions = true,
       description = {
-        "Print the latest model update: version, configuration, training statistics, calibration,",
-        "parameter groups and the integrity check. Exit code 1 when it fails the check."
+        "Print the latest model update: version, configuration, statistics, calibration.",
+        "Verifies its integrity first; exit code 1 with the reason when the check fails."
       })
   static final class Inspect extends ModelSubcommand {
 
@@ -236,8 +239,8 @@ public final class ModelCommand implements Runnable {
       name = "export",
       mixinStandardHelpOptions = true,
       description = {
-        "Export the latest verified model: one NumPy .npy file per parameter group, or a DL4J",
-        "MultiLayerNetwork zip (NONE models only). Refuses an update that fails its integrity check."
+        "Export the latest verified model to .npy files or a DL4J network (variant NONE).",
+        "Refuses (exit code 1) an update that fails its integrity check."
       })
   static final class Export extends ModelSubcommand {
 

@@ -164,7 +164,13 @@ class ModelCommandTest {
             "--hmac-key-file",
             "" + keyFile("secret"));
 
+    Run unchecked = run("model", "inspect", "--file", signed.toString());
+
     assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(unchecked.code()).as(unchecked.err()).isZero();
+    assertThat(unchecked.out())
+        .contains(
+            "integrity:   OK (sha-256), signed: signature not checked without --hmac-key-file");
     assertThat(ok.out()).contains("integrity:   OK (sha-256, hmac)");
     assertThat(wrongKey.code()).isEqualTo(1);
     assertThat(wrongKey.err()).contains("integrity: FAILED: HMAC signature mismatch");
@@ -319,6 +325,19 @@ class ModelCommandTest {
                 "partition 0 offset 2: integrity: FAILED: checksum mismatch for model version 1.2");
         assertThat(export.code()).isEqualTo(1);
         assertThat(dir.resolve("npy")).doesNotExist();
+
+        Run missing =
+            run(
+                "model",
+                "inspect",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                "nope.",
+                "--timeout",
+                "PT10S");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("topic nope.model does not exist");
       }
     }
   }
