@@ -186,8 +186,18 @@ public final class ModelCommand implements Runnable {
       if (source.file != null) {
         latest = new ModelTopicReader.Latest("file " + source.file, readFile(source.file), null);
       } else {
-        KafkaConfig config = source.topic.toConfig();
-        latest = new ModelTopicReader(config, key, source.topic.timeout).latest();
+        KafkaConfig config;
+        try {
+          config = source.topic.toConfig();
+        } catch (RuntimeException e) {
+          throw new ModelCommandException("Kafka options: " + e.getMessage(), e);
+        }
+        try {
+          latest = new ModelTopicReader(config, key, source.topic.timeout).latest();
+        } catch (org.apache.kafka.common.KafkaException e) {
+          throw new ModelCommandException(
+              "reading topic " + config.topics().model() + " failed: " + e, e);
+        }
         err().println("elapse model " + spec.name() + ": " + latest.summary());
         err().flush();
       }
