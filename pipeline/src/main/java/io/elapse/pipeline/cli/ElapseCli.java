@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       io.elapse.connectors.TailCommand.class,
       BenchCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ElapseCli implements Runnable {

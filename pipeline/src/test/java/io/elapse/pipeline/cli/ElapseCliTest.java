@@ -21,9 +21,9 @@ class ElapseCliTest {
   @Test
   void helpListsEverySubcommandThatExists() {
     String help = run("--help");
-    assertThat(help).contains("demo", "run", "generate", "tail", "bench");
+    assertThat(help).contains("demo", "run", "generate", "tail", "bench", "model");
     assertThat(ElapseCli.commandLine().getSubcommands().keySet())
-        .containsExactlyInAnyOrder("demo", "run", "generate", "tail", "bench", "help");
+        .containsExactlyInAnyOrder("demo", "run", "generate", "tail", "bench", "model", "help");
   }
 
   @Test
@@ -33,7 +33,7 @@ class ElapseCliTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String sub : new String[] {"demo", "run", "generate", "tail", "bench"}) {
+    for (String sub : new String[] {"demo", "run", "generate", "tail", "bench", "model"}) {
       assertThat(run(sub, "--help")).as(sub).contains("Usage: elapse " + sub);
     }
   }
