@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmarks. 'kernel': JMH medians of one event step and one label's update, Elapse vs DL4J,",
-      "written to model/target/bench/kernel.json (run through the ./elapse launcher)."
+      "Benchmarks: './elapse bench kernel' runs the JMH kernel benchmarks (Elapse vs DL4J).",
+      "Medians of one event step and one label's update go to model/target/bench/kernel.json."
     })
 public final class BenchCommand implements Callable<Integer> {
 

@@ -45,9 +45,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "See Elapse learn: an in-process Kafka broker, the job on a local Flink MiniCluster, a",
-      "synthetic stream (elapsed time matters, ~30 sparse tasks, most labels missing, late labels,",
-      "a concept drift half-way), live metrics, then a report in --report-dir."
+      "See Elapse learn: in-process Kafka, a local Flink MiniCluster, live metrics, a report.",
+      "Streams a synthetic workload (elapsed time matters, ~30 sparse tasks, most labels",
+      "missing, late labels, a concept drift half-way) and writes --report-dir."
     })
 public final class DemoCommand implements Callable<Integer> {
 
