@@ -78,35 +78,14 @@ public final class ElapseTopology {
       JobSettings settings,
       ModelWarmStart warmStart,
       String prefix) {
-    long maxElapsed = settings.maxElapsedMillis();
-    List<String> tasks = settings.tasks();
-
     SingleOutputStreamOperator<EntityInput> events =
-        sources
-            .events()
-            .process(
-                new DecodeInputs(
-                    DecodeInputs.Kind.EVENTS, tasks, settings.numFeatures(), maxElapsed))
-            .name(prefix + "decode-events")
-            .uid(prefix + "decode-events");
+        decode(sources.events(), DecodeInputs.Kind.EVENTS, settings, prefix);
     SingleOutputStreamOperator<EntityInput> labels =
-        sources
-            .labels()
-            .process(
-                new DecodeInputs(
-                    DecodeInputs.Kind.LABELS, tasks, settings.numFeatures(), maxElapsed))
-            .name(prefix + "decode-labels")
-            .uid(prefix + "decode-labels");
+        decode(sources.labels(), DecodeInputs.Kind.LABELS, settings, prefix);
     SingleOutputStreamOperator<EntityInput> elapsed =
         sources.elapsed() == null
             ? null
-            : sources
-                .elapsed()
-                .process(
-                    new DecodeInputs(
-                        DecodeInputs.Kind.ELAPSED, tasks, settings.numFeatures(), maxElapsed))
-                .name(prefix + "decode-elapsed")
-                .uid(prefix + "decode-elapsed");
+            : decode(sources.elapsed(), DecodeInputs.Kind.ELAPSED, settings, prefix);
 
     WatermarkStrategy<EntityInput> watermarks =
         WatermarkStrategy.<EntityInput>forBoundedOutOfOrderness(
@@ -180,5 +159,15 @@ public final class ElapseTopology {
     sinks.deadLetters().accept(deadLetters);
     sinks.modelUpdates().accept(updates);
     return new Outputs(predictions, deadLetters, updates);
+  }
+
+  private static SingleOutputStreamOperator<EntityInput> decode(
+      DataStream<RawRecord> raw, DecodeInputs.Kind kind, JobSettings settings, String prefix) {
+    String name = prefix + "decode-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+    return raw.process(
+            new DecodeInputs(
+                kind, settings.tasks(), settings.numFeatures(), settings.maxElapsedMillis()))
+        .name(name)
+        .uid(name);
   }
 }

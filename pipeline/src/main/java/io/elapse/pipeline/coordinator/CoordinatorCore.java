@@ -10,6 +10,7 @@ import io.elapse.model.io.ParameterCodec;
 import io.elapse.model.optim.Optimizer;
 import io.elapse.model.optim.OptimizerConfig;
 import io.elapse.model.train.Gradient;
+import io.elapse.model.train.GradientAccumulator;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.config.ModelConfigs;
 import io.elapse.pipeline.modelloop.ModelUpdates;
@@ -30,7 +31,7 @@ import java.io.UncheckedIOException;
  */
 public final class CoordinatorCore {
 
-  private static final int SNAPSHOT_VERSION = 2;
+  private static final int SNAPSHOT_VERSION = 3;
 
   private final JobSettings settings;
   private final ModelConfig config;
@@ -46,7 +47,7 @@ public final class CoordinatorCore {
   private double lossSinceLastUpdate;
   private long labelsSinceLastUpdate;
   private double lastGradNorm;
-  private final float[] pendingGradient;
+  private final GradientAccumulator pending;
   private long pendingLabels;
   private boolean unpublished;
 
@@ -66,7 +67,7 @@ public final class CoordinatorCore {
           "expected " + layout.size() + " parameters for " + config + ", got " + params.length);
     }
     this.params = params;
-    this.pendingGradient = new float[params.length];
+    this.pending = new GradientAccumulator(layout);
     this.optimizer = optimizer;
     this.platt = platt;
     this.conformal = conformal;
@@ -126,10 +127,7 @@ public final class CoordinatorCore {
    */
   public void accept(GradientBatch batch) {
     if (batch.labels > 0) {
-      float[] dense = Gradient.decode(batch.gradient).toDense(layout);
-      for (int i = 0; i < dense.length; i++) {
-        pendingGradient[i] += dense[i];
-      }
+      pending.add(Gradient.decode(batch.gradient));
       pendingLabels += batch.labels;
     }
     for (int i = 0; i < batch.pairTask.length; i++) {
@@ -161,22 +159,10 @@ public final class CoordinatorCore {
     if (pendingLabels == 0) {
       return false;
     }
-    float scale = 1f / pendingLabels;
-    double sq = 0;
-    for (int i = 0; i < pendingGradient.length; i++) {
-      pendingGradient[i] *= scale;
-      sq += (double) pendingGradient[i] * pendingGradient[i];
-    }
-    double norm = Math.sqrt(sq);
-    if (settings.gradClipNorm() > 0 && norm > settings.gradClipNorm()) {
-      float clip = (float) (settings.gradClipNorm() / norm);
-      for (int i = 0; i < pendingGradient.length; i++) {
-        pendingGradient[i] *= clip;
-      }
-    }
-    lastGradNorm = norm;
-    optimizer.step(params, pendingGradient);
-    java.util.Arrays.fill(pendingGradient, 0f);
+    Gradient mean = pending.sum().scaled(1f / pendingLabels);
+    lastGradNorm = mean.norm();
+    optimizer.step(params, mean.clipped(settings.gradClipNorm()).toDense(layout));
+    pending.reset();
     pendingLabels = 0;
     step++;
     unpublished = true;
@@ -224,7 +210,7 @@ public final class CoordinatorCore {
       writeBlock(out, platt.snapshot());
       writeBlock(out, conformal.snapshot());
       out.writeLong(pendingLabels);
-      writeBlock(out, ParameterCodec.encode(ModelUpdates.PARAMETER_FORMAT, pendingGradient));
+      writeBlock(out, pending.sum().encode());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -255,8 +241,10 @@ public final class CoordinatorCore {
       core.labelsApplied = labels;
       core.batches = batches;
       core.pendingLabels = in.readLong();
-      float[] pending = ParameterCodec.decode(readBlock(in)).params();
-      System.arraycopy(pending, 0, core.pendingGradient, 0, pending.length);
+      Gradient pendingSum = Gradient.decode(readBlock(in));
+      if (core.pendingLabels > 0) {
+        core.pending.add(pendingSum);
+      }
       return core;
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt coordinator snapshot", e);

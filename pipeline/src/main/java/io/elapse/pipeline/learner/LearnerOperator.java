@@ -89,7 +89,6 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   private transient ListState<EntityInput> pendingLabels;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient GradientBuffer gradients;
-  private transient long lastFlushWallClock;
 
   private transient Meter eventsPerSecond;
   private transient Meter predictionsPerSecond;
@@ -161,7 +160,6 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     metrics.gauge("modelStep", () -> scorer.step());
     metrics.gauge("modelStalenessMillis", () -> scorer.stalenessMillis());
     deadLetters = new DeadLetterCounters(metrics.addGroup("deadLetters"));
-    lastFlushWallClock = getProcessingTimeService().getCurrentProcessingTime();
     scheduleFlush();
   }
 
@@ -473,7 +471,6 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
       gradientBatches.inc();
       batchSizes.update(batch.labels);
     }
-    lastFlushWallClock = getProcessingTimeService().getCurrentProcessingTime();
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.elapse.avro.TrainingStats;
 import io.elapse.avro.UpdateKind;
 import io.elapse.model.calibration.AdaptiveConformal;
 import io.elapse.model.calibration.PlattScaler;
+import io.elapse.model.calibration.TaskCalibrationState;
 import io.elapse.model.io.ParameterCodec;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.records.ModelState;
@@ -62,16 +63,18 @@ public final class ModelUpdates {
       double meanLoss,
       double gradNorm) {
     List<TaskCalibration> calibration = new ArrayList<>();
-    for (int t = 0; t < s.tasks().size(); t++) {
+    List<TaskCalibrationState> states = TaskCalibrationState.publish(platt, conformal);
+    for (int t = 0; t < states.size(); t++) {
+      TaskCalibrationState c = states.get(t);
       calibration.add(
           new TaskCalibration(
               s.tasks().get(t),
-              platt.scale(t),
-              platt.bias(t),
-              conformal.alpha(),
-              conformal.alphaT(t),
-              conformal.threshold(t),
-              platt.count(t)));
+              c.plattScale(),
+              c.plattBias(),
+              c.conformalAlpha(),
+              c.conformalAlphaT(),
+              c.conformalThreshold(),
+              c.observations()));
     }
     ModelUpdate u =
         ModelUpdate.newBuilder()

@@ -2,6 +2,7 @@ package io.elapse.pipeline.synth;
 
 import io.elapse.avro.Event;
 import io.elapse.avro.Label;
+import io.elapse.model.cell.TimeAwareLstmCell;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,7 +90,7 @@ public final class SyntheticStream {
         int trig = drifted ? triggerAfterDrift[t] : trigger[t];
         long seen = lastSeenOfType[entity][trig];
         boolean recent = seen != Long.MIN_VALUE && time - seen <= horizon[t];
-        p[t] = sigmoid(BASE_LOGIT + (recent ? TRIGGER_BOOST : 0.0));
+        p[t] = TimeAwareLstmCell.sigmoid(BASE_LOGIT + (recent ? TRIGGER_BOOST : 0.0));
       }
       String entityId = "entity-" + entity;
       String eventId = entityId + "-" + seq[entity]++;
@@ -137,9 +138,5 @@ public final class SyntheticStream {
 
   private static double exponential(SplittableRandom rnd, double mean) {
     return mean <= 0 ? 0 : -mean * Math.log(1.0 - rnd.nextDouble());
-  }
-
-  private static double sigmoid(double z) {
-    return 1.0 / (1.0 + Math.exp(-z));
   }
 }

@@ -71,7 +71,7 @@ class ElapseJobLearningTest {
   record Run(List<Prediction> predictions, List<DeadLetter> deadLetters) {}
 
   static Run run(String variant, SyntheticStream.Generated stream) throws Exception {
-    // Each variant gets a broker of its own (see the note in the pipeline README).
+    // Each variant gets a broker of its own, so the two runs share nothing but the stream.
     fixture.close();
     fixture = new KafkaJobFixture();
     KafkaConfig config = fixture.topics(variant.toLowerCase() + ".", 2);
@@ -129,46 +129,6 @@ class ElapseJobLearningTest {
       predictions = c.drain();
     }
     var updates = fixture.modelUpdates(config);
-    {
-      var last = updates.get(updates.size() - 1);
-      var st = io.elapse.pipeline.modelloop.ModelUpdates.toState(last, settings);
-      var mc = io.elapse.pipeline.config.ModelConfigs.of(settings);
-      var model = io.elapse.model.LstmModel.of(mc, st.parameters);
-      java.util.Map<String, io.elapse.model.EntityState> states = new java.util.HashMap<>();
-      java.util.Map<String, Long> lastT = new java.util.HashMap<>();
-      java.util.List<Prediction> replayed = new java.util.ArrayList<>();
-      for (var ge : stream.events()) {
-        var e = ge.event();
-        var es =
-            states.computeIfAbsent(e.getEntityId(), k -> io.elapse.model.EntityState.initial(mc));
-        Long lt = lastT.put(e.getEntityId(), e.getEventTime().toEpochMilli());
-        var r =
-            es.step(
-                model,
-                model.input(
-                    e.getEventType(),
-                    null,
-                    lt == null ? null : e.getEventTime().toEpochMilli() - lt));
-        var tasks = new java.util.ArrayList<io.elapse.avro.TaskPrediction>();
-        for (int k = 0; k < r.logits().length; k++) {
-          tasks.add(
-              new io.elapse.avro.TaskPrediction(
-                  settings.tasks().get(k),
-                  (double) r.logits()[k],
-                  (double) r.logits()[k],
-                  io.elapse.avro.ConformalSet.BOTH));
-        }
-        replayed.add(
-            Prediction.newBuilder(predictions.get(0))
-                .setEntityId(e.getEntityId())
-                .setEventId(e.getEventId())
-                .setTasks(tasks)
-                .build());
-      }
-      System.out.printf(
-          "  final model replayed offline: AUC second half %.4f%n",
-          Prequential.join(replayed, stream.labels(), stream.events().size() / 2, true).auc());
-    }
     System.out.printf(
         "%s: %d predictions, %d model updates (last %s, labels applied %d), max step seen by learners %d%n",
         variant,
@@ -182,14 +142,6 @@ class ElapseJobLearningTest {
     System.out.printf(
         "  model step of predictions: p10 %d, median %d, p90 %d%n",
         steps[steps.length / 10], steps[steps.length / 2], steps[steps.length * 9 / 10]);
-    for (int i = 0; i < updates.size(); i += Math.max(1, updates.size() / 6)) {
-      System.out.printf(
-          "  update %s meanLoss %.4f gradNorm %s calib0 %s%n",
-          updates.get(i).getVersion(),
-          updates.get(i).getStats().getMeanLoss(),
-          updates.get(i).getStats().getMetrics(),
-          updates.get(i).getCalibration().get(0));
-    }
     var dl = fixture.deadLetters(config);
     System.out.printf(
         "  dead letters by reason: %s%n",
@@ -197,15 +149,6 @@ class ElapseJobLearningTest {
             .collect(
                 java.util.stream.Collectors.groupingBy(
                     d -> d.getReason(), java.util.stream.Collectors.counting())));
-    for (int k = 0; k < 4; k++) {
-      final int kk = k;
-      var stats =
-          predictions.stream()
-              .skip(predictions.size() / 2)
-              .mapToDouble(p -> p.getTasks().get(kk).getLogit())
-              .summaryStatistics();
-      System.out.printf("  task %d logits second half: %s%n", k, stats);
-    }
     return new Run(predictions, dl);
   }
 

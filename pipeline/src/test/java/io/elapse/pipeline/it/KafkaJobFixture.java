@@ -27,10 +27,6 @@ final class KafkaJobFixture implements AutoCloseable {
 
   final EmbeddedKafka kafka = EmbeddedKafka.start();
 
-  void close0() {
-    kafka.close();
-  }
-
   @Override
   public void close() {
     kafka.close();
