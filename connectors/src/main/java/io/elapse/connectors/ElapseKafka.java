@@ -264,10 +264,13 @@ public final class ElapseKafka {
         codec = AvroCodec.of(type);
       }
       String key = keyExtractor.apply(element);
+      // The record timestamp is the time of writing, not the element's event time: event times of
+      // a replayed stream can be older than the topic's retention, which would delete the output
+      // as soon as it is written. The event time travels in the record itself.
       return new ProducerRecord<>(
           topic,
           null,
-          timestamp,
+          null,
           key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
           codec.encode(element));
     }

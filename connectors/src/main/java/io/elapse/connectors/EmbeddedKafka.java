@@ -23,7 +23,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           "transaction.state.log.num.partitions", "1",
           "group.initial.rebalance.delay.ms", "0",
           "share.coordinator.state.topic.replication.factor", "1",
-          "share.coordinator.state.topic.min.isr", "1");
+          "share.coordinator.state.topic.min.isr", "1",
+          // No time-based retention: synthetic and replayed streams carry event times months in
+          // the past, and the test kit's frequent retention checks deleted such records within
+          // about 15 s of their arrival, before a starting job had read them.
+          "log.retention.ms", "-1");
 
   private final KafkaClusterTestKit cluster;
   private final String bootstrapServers;

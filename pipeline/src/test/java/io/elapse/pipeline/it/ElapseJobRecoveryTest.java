@@ -74,6 +74,7 @@ class ElapseJobRecoveryTest {
     StreamExecutionEnvironment env = KafkaJobFixture.environment(settings);
     ElapseTopology.Sources kafka = ElapseJob.kafkaSources(env, config, false);
     FailOnceAfterCheckpoint.FAILED.set(false);
+    FailOnceAfterCheckpoint.CHECKPOINTS.set(0);
     ElapseTopology.Sources sources =
         new ElapseTopology.Sources(
             kafka.events().map(new FailOnceAfterCheckpoint(3_000)).name("fail-once"),
@@ -87,8 +88,13 @@ class ElapseJobRecoveryTest {
         settings,
         new KafkaModelWarmStart(config, null, Duration.ofSeconds(5)));
     JobClient job = env.executeAsync("recovery");
-    fixture.awaitFirstCommittedPrediction(
-        config, stream.events().get(0).event().getEventTime().toEpochMilli() - 60_000);
+    // Both source subtasks have completed two checkpoints before the stream arrives, so the
+    // failure comes mid-stream, with committed output before it and uncommitted output at risk.
+    assertThat(
+            KafkaJobFixture.await(
+                Duration.ofMinutes(2), () -> FailOnceAfterCheckpoint.CHECKPOINTS.get() >= 4))
+        .as("two checkpoints completed on each source subtask")
+        .isTrue();
 
     try (SyntheticProducer producer =
         new SyntheticProducer(new ElapseKafka(config).producerProperties())) {
@@ -101,10 +107,7 @@ class ElapseJobRecoveryTest {
         KafkaJobFixture.await(
             Duration.ofMinutes(3),
             () -> {
-              if (fixture.predictions(config).stream()
-                      .filter(p -> !KafkaJobFixture.isWarmUp(p.getEntityId()))
-                      .count()
-                  < events) {
+              if (fixture.predictions(config).stream().count() < events) {
                 return false;
               }
               long dead = labelDeadLetters(fixture.deadLetters(config));
@@ -115,10 +118,7 @@ class ElapseJobRecoveryTest {
     assertThat(FailOnceAfterCheckpoint.FAILED).as("the failure was injected").isTrue();
     assertThat(settled).as("all events predicted and all labels accounted for").isTrue();
 
-    List<Prediction> predictions =
-        fixture.predictions(config).stream()
-            .filter(p -> !KafkaJobFixture.isWarmUp(p.getEntityId()))
-            .toList();
+    List<Prediction> predictions = fixture.predictions(config).stream().toList();
     Map<String, Long> perEvent =
         predictions.stream()
             .collect(

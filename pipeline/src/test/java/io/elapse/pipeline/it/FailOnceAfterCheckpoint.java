@@ -15,6 +15,10 @@ final class FailOnceAfterCheckpoint
   /** Whether the failure already happened (shared by the JVM's MiniCluster). */
   static final AtomicBoolean FAILED = new AtomicBoolean();
 
+  /** Checkpoints completed, summed over this function's subtasks (shared by the JVM). */
+  static final java.util.concurrent.atomic.AtomicInteger CHECKPOINTS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final long after;
   private long seen;
   private int checkpoints;
@@ -35,5 +39,6 @@ final class FailOnceAfterCheckpoint
   @Override
   public void notifyCheckpointComplete(long checkpointId) {
     checkpoints++;
+    CHECKPOINTS.incrementAndGet();
   }
 }

@@ -87,57 +87,6 @@ final class KafkaJobFixture implements AutoCloseable {
     return readAll(c, c.topics().model(), ModelUpdate.class);
   }
 
-  /** Entity id prefix of the warm-up events; tests leave their predictions out. */
-  static final String WARM_UP_ENTITY = "warm-up";
-
-  /** Whether {@code entityId} is a warm-up entity. */
-  static boolean isWarmUp(String entityId) {
-    return entityId.startsWith(WARM_UP_ENTITY);
-  }
-
-  /**
-   * Sends warm-up events for 8 entities (so, with high probability, to every learner subtask and
-   * its sink writer) until the job has committed a prediction for each. Works around an open defect
-   * (README, known limitations): the records of a sink writer's first transaction are sometimes
-   * never visible to read_committed readers.
-   */
-  void awaitFirstCommittedPrediction(KafkaConfig config, long eventTimeMillis) throws Exception {
-    io.elapse.connectors.AvroCodec<io.elapse.avro.Event> codec =
-        io.elapse.connectors.AvroCodec.of(io.elapse.avro.Event.class);
-    java.util.Set<String> waiting = new java.util.HashSet<>();
-    for (int k = 0; k < 8; k++) {
-      waiting.add(WARM_UP_ENTITY + "-" + k);
-    }
-    try (var producer =
-            new io.elapse.pipeline.synth.SyntheticProducer(
-                new ElapseKafka(config).producerProperties());
-        TopicCollector<Prediction> predictions =
-            new TopicCollector<>(config, config.topics().predictions(), Prediction.class)) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      for (int i = 0; System.nanoTime() < deadline; i++) {
-        for (String entity : waiting) {
-          var e =
-              io.elapse.avro.Event.newBuilder()
-                  .setEntityId(entity)
-                  .setEventId(entity + "-" + i)
-                  .setEventType("warm-up")
-                  .setEventTime(java.time.Instant.ofEpochMilli(eventTimeMillis + i))
-                  .build();
-          producer.sendRaw(config.topics().events(), entity, codec.encode(e), eventTimeMillis + i);
-        }
-        producer.flush();
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < until && !waiting.isEmpty()) {
-          predictions.poll(10).forEach(p -> waiting.remove(p.getEntityId()));
-        }
-        if (waiting.isEmpty()) {
-          return;
-        }
-      }
-      throw new IllegalStateException("no committed prediction within 2 minutes for " + waiting);
-    }
-  }
-
   /** Polls {@code condition} every 500 ms until it holds or {@code timeout} passes. */
   static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

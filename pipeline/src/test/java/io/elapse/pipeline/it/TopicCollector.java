@@ -7,6 +7,7 @@ import io.elapse.connectors.KafkaConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +23,18 @@ final class TopicCollector<T extends SpecificRecord> implements AutoCloseable {
   private int undecodable;
 
   TopicCollector(KafkaConfig config, String topic, Class<T> type) {
+    this(config, topic, type, true);
+  }
+
+  /**
+   * As {@link #TopicCollector(KafkaConfig, String, Class)}; with {@code committedOnly} false it
+   * reads read_uncommitted, which shows records of open and aborted transactions too.
+   */
+  TopicCollector(KafkaConfig config, String topic, Class<T> type, boolean committedOnly) {
     Properties p = new ElapseKafka(config).consumerProperties();
+    if (!committedOnly) {
+      p.setProperty("isolation.level", "read_uncommitted");
+    }
     p.setProperty("group.id", "collector-" + topic + "-" + System.nanoTime());
     p.setProperty("max.partition.fetch.bytes", String.valueOf(64 << 20));
     consumer = new KafkaConsumer<>(p);
@@ -54,13 +66,20 @@ final class TopicCollector<T extends SpecificRecord> implements AutoCloseable {
     return records;
   }
 
-  /** Polls until nothing new arrives, then returns everything. */
+  /**
+   * Polls until this consumer has reached the end offsets the topic had when the call started (for
+   * read_committed, the last stable offsets), then returns everything. Fails after a minute.
+   */
   List<T> drain() {
-    int before;
-    do {
-      before = records.size();
+    var parts = consumer.assignment();
+    Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(10));
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("could not read " + parts + " up to " + end + " in 1 min");
+      }
       poll(20);
-    } while (records.size() > before);
+    }
     return records;
   }
 
