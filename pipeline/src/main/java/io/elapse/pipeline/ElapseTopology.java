@@ -113,7 +113,8 @@ public final class ElapseTopology {
               .modelUpdates()
               .process(new DecodeModelUpdates(settings))
               .name(prefix + "verify-model-updates")
-              .uid(prefix + "verify-model-updates");
+              .uid(prefix + "verify-model-updates")
+              .setBufferTimeout(0);
       models = decodedModels;
     } else {
       models =
@@ -129,7 +130,9 @@ public final class ElapseTopology {
                 prefix + "learner",
                 new AvroRecordTypeInfo<>(Prediction.class),
                 new LearnerOperator(settings, sources.elapsed() != null))
-            .uid(prefix + "learner");
+            .uid(prefix + "learner")
+            // Gradient batches travel on this output: see the coordinator's buffer timeout.
+            .setBufferTimeout(10);
 
     SingleOutputStreamOperator<ModelUpdate> updates =
         predictions
@@ -140,7 +143,10 @@ public final class ElapseTopology {
             .name(prefix + "coordinator")
             .uid(prefix + "coordinator")
             .setParallelism(1)
-            .setMaxParallelism(1);
+            .setMaxParallelism(1)
+            // The model loop is latency-bound: every hop that waits for a network buffer to fill
+            // makes the learners' gradients staler (up to the 100 ms default per hop).
+            .setBufferTimeout(0);
 
     DataStream<DeadLetter> deadLetters =
         events

@@ -141,6 +141,26 @@ public final class ElapseOptions {
           .defaultValue(Duration.ofSeconds(1))
           .withDescription("The coordinator publishes at most one model version per interval.");
 
+  /** Bounded staleness of the gradients the coordinator steps with. */
+  public static final ConfigOption<Integer> MAX_STALENESS =
+      key("elapse.coordinator.max-staleness")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "The coordinator takes its next optimizer step only once a gradient computed"
+                  + " against a version at most this many steps old has arrived (stale synchronous"
+                  + " parallel); -1 steps whenever gradients are pending. Stale gradients made"
+                  + " the job learn far less than the same scheme in order.");
+
+  /** Longest wait for a fresh gradient. */
+  public static final ConfigOption<Duration> STALENESS_WAIT =
+      key("elapse.coordinator.staleness-wait")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "After this long without a fresh enough gradient, the coordinator steps with the"
+                  + " stale ones it has (learners that lost the model loop do not stall training).");
+
   /** Signing key. */
   public static final ConfigOption<String> MODEL_HMAC_KEY =
       key("elapse.coordinator.hmac-key")

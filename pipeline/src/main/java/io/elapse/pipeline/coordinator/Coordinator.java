@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator as a Flink function (parallelism 1, one constant key). All training state lives
  * in a {@link CoordinatorCore}; this function checkpoints it as operator state, raises the epoch on
- * every restore, and once per publish interval takes one optimizer step with everything that
- * arrived and publishes the new version.
+ * every restore, and at most once per publish interval takes one optimizer step with everything
+ * that arrived and publishes the new version. A step waits until a gradient computed against a
+ * recent enough version has arrived ({@code elapse.coordinator.max-staleness}), at most {@code
+ * elapse.coordinator.staleness-wait}.
  */
 public final class Coordinator extends KeyedProcessFunction<Integer, GradientBatch, ModelUpdate>
     implements CheckpointedFunction {
@@ -36,6 +38,8 @@ public final class Coordinator extends KeyedProcessFunction<Integer, GradientBat
   private transient ListState<byte[]> store;
   private transient long lastPublished;
   private transient boolean timerPending;
+  private transient long waitingSince = -1;
+  private transient String lastPublishedVersion;
   private transient Counter published;
 
   /** Creates the coordinator. */
@@ -81,6 +85,12 @@ public final class Coordinator extends KeyedProcessFunction<Integer, GradientBat
     getRuntimeContext().getMetricGroup().gauge("modelStep", () -> core.step());
     getRuntimeContext().getMetricGroup().gauge("modelEpoch", () -> core.epoch());
     getRuntimeContext().getMetricGroup().gauge("labelsApplied", () -> core.labelsApplied());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("gradientStalenessMeanSteps", () -> core.gradientStaleness()[0]);
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("gradientStalenessMaxSteps", () -> core.gradientStaleness()[1]);
   }
 
   @Override
@@ -98,9 +108,26 @@ public final class Coordinator extends KeyedProcessFunction<Integer, GradientBat
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
     timerPending = false;
-    core.applyPending();
-    if (core.hasUnpublishedChanges()) {
-      publish(ctx.timerService().currentProcessingTime(), out);
+    long now = ctx.timerService().currentProcessingTime();
+    boolean stepped = false;
+    if (core.pendingLabels() > 0) {
+      boolean waitedEnough =
+          waitingSince >= 0 && now - waitingSince >= settings.stalenessWaitMillis();
+      if (core.hasFreshGradient(settings.maxStaleness()) || waitedEnough) {
+        stepped = core.applyPending();
+        waitingSince = -1;
+      } else {
+        if (waitingSince < 0) {
+          waitingSince = now;
+        }
+        // Look again after one interval: fresh gradients may arrive meanwhile.
+        ctx.timerService().registerProcessingTimeTimer(now + settings.publishIntervalMillis());
+        timerPending = true;
+      }
+    }
+    // A version is published once: after a step, or when a new epoch has not been published yet.
+    if (stepped || !core.versionString().equals(lastPublishedVersion)) {
+      publish(now, out);
     }
   }
 
@@ -108,6 +135,16 @@ public final class Coordinator extends KeyedProcessFunction<Integer, GradientBat
     out.collect(core.toUpdate(now));
     published.inc();
     lastPublished = now;
+    lastPublishedVersion = core.versionString();
+    if (core.step() % 50 == 0) {
+      double[] staleness = core.gradientStaleness();
+      LOG.info(
+          "version {}: {} labels applied; gradients {} steps old on average (max {})",
+          core.versionString(),
+          core.labelsApplied(),
+          String.format(java.util.Locale.ROOT, "%.1f", staleness[0]),
+          (long) staleness[1]);
+    }
   }
 
   @Override

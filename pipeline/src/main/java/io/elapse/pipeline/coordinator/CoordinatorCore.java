@@ -47,6 +47,10 @@ public final class CoordinatorCore {
   private double lossSinceLastUpdate;
   private long labelsSinceLastUpdate;
   private double lastGradNorm;
+  private long stalenessSum;
+  private long stalenessBatches;
+  private long stalenessMax;
+  private long freshestPendingStep = -1;
   private final GradientAccumulator pending;
   private long pendingLabels;
   private boolean unpublished;
@@ -117,6 +121,10 @@ public final class CoordinatorCore {
   /** Raises the epoch: called on every restore, so versions of a failed attempt become older. */
   public void newEpoch() {
     epoch++;
+    stalenessSum = 0;
+    stalenessBatches = 0;
+    stalenessMax = 0;
+    freshestPendingStep = -1;
     unpublished = true;
   }
 
@@ -126,6 +134,13 @@ public final class CoordinatorCore {
    * calibrated before the pair is seen, and then Platt scaling.
    */
   public void accept(GradientBatch batch) {
+    if (batch.labels > 0 && batch.epoch == epoch) {
+      long staleness = step - batch.step;
+      stalenessSum += staleness;
+      stalenessBatches++;
+      stalenessMax = Math.max(stalenessMax, staleness);
+      freshestPendingStep = Math.max(freshestPendingStep, batch.step);
+    }
     if (batch.labels > 0) {
       pending.add(Gradient.decode(batch.gradient));
       pendingLabels += batch.labels;
@@ -142,6 +157,27 @@ public final class CoordinatorCore {
     lossSinceLastUpdate += batch.lossSum;
     batches++;
     unpublished = true;
+  }
+
+  /**
+   * Mean and largest number of optimizer steps between the version a batch's gradient was computed
+   * against and the coordinator's version when the batch arrived, over this epoch's batches: {mean,
+   * max}.
+   */
+  public double[] gradientStaleness() {
+    return new double[] {
+      stalenessBatches == 0 ? 0 : (double) stalenessSum / stalenessBatches, stalenessMax
+    };
+  }
+
+  /**
+   * Whether a pending gradient was computed against a version at most {@code maxStaleness} steps
+   * older than the current one (always true for a negative bound): the stale synchronous parallel
+   * condition for the next step (Ho et al., "More Effective Distributed ML via a Stale Synchronous
+   * Parallel Parameter Server", NIPS 2013).
+   */
+  public boolean hasFreshGradient(int maxStaleness) {
+    return pendingLabels > 0 && (maxStaleness < 0 || freshestPendingStep >= step - maxStaleness);
   }
 
   /** Labels whose gradient waits for the next {@link #applyPending()}. */
@@ -164,6 +200,7 @@ public final class CoordinatorCore {
     optimizer.step(params, mean.clipped(settings.gradClipNorm()).toDense(layout));
     pending.reset();
     pendingLabels = 0;
+    freshestPendingStep = -1;
     step++;
     unpublished = true;
     return true;

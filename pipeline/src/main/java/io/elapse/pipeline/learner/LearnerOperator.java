@@ -180,6 +180,8 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   public void processElement2(StreamRecord<ModelState> element) {
     ModelState m = element.getValue();
     if (m.isNewerThan(scorer.epoch(), scorer.step())) {
+      // Send what was computed against the old version now, so the next batch is all fresh.
+      flushGradients();
       scorer.install(m);
     }
   }

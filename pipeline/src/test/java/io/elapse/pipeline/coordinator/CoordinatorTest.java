@@ -27,6 +27,14 @@ class CoordinatorTest {
 
   static final JobSettings S = TestSettings.small();
 
+  /** A one-label batch computed against version ({@code epoch}, {@code step}). */
+  static GradientBatch batch(long epoch, long step) {
+    GradientBatch b = batch();
+    b.epoch = epoch;
+    b.step = step;
+    return b;
+  }
+
   static GradientBatch batch() {
     var config = ModelConfigs.of(S);
     LstmModel model = LstmModel.of(config, LstmModel.initialParameters(config, S.seed()));
@@ -62,13 +70,19 @@ class CoordinatorTest {
     return h;
   }
 
+  static List<String> versions(List<ModelUpdate> updates) {
+    return updates.stream()
+        .map(u -> u.getVersion().getEpoch() + "." + u.getVersion().getStep())
+        .toList();
+  }
+
   @Test
   void oneStepPerPublishTickAndTheEpochRisesOnRestore() throws Exception {
     var h = harness();
     h.open();
     h.setProcessingTime(0);
-    h.processElement(new StreamRecord<>(batch()));
-    h.processElement(new StreamRecord<>(batch()));
+    h.processElement(new StreamRecord<>(batch(1, 0)));
+    h.processElement(new StreamRecord<>(batch(1, 0)));
     h.setProcessingTime(1_000);
 
     List<ModelUpdate> first = h.extractOutputValues();
@@ -81,25 +95,45 @@ class CoordinatorTest {
               assertThat(u.getStats().getLabelsApplied()).isEqualTo(2);
               assertThat(ModelIntegrity.verify(u, null).ok()).isTrue();
             });
-    h.processElement(new StreamRecord<>(batch()));
-    OperatorSubtaskState snapshot = h.snapshot(1L, 1_100);
+
+    // Stale synchronous parallel (max-staleness 0): a gradient of version 1.0 alone does not
+    // move version 1.1; the step waits for one computed against 1.1.
+    h.processElement(new StreamRecord<>(batch(1, 0)));
+    h.setProcessingTime(2_000);
+    assertThat(versions(h.extractOutputValues())).as("no step on stale gradients").hasSize(1);
+    h.processElement(new StreamRecord<>(batch(1, 1)));
+    h.setProcessingTime(3_000);
+    assertThat(versions(h.extractOutputValues())).containsExactly("1.1", "1.2");
+    assertThat(h.extractOutputValues().get(1).getStats().getLabelsApplied()).isEqualTo(4);
+
+    // Only stale gradients: after staleness-wait (5 s) the coordinator steps with them anyway.
+    h.processElement(new StreamRecord<>(batch(1, 0)));
+    h.setProcessingTime(4_000);
+    h.setProcessingTime(8_000);
+    assertThat(versions(h.extractOutputValues())).hasSize(2);
+    h.setProcessingTime(9_000);
+    assertThat(versions(h.extractOutputValues())).containsExactly("1.1", "1.2", "1.3");
+
+    h.processElement(new StreamRecord<>(batch(1, 3)));
+    OperatorSubtaskState snapshot = h.snapshot(1L, 9_100);
     h.close();
 
     var restored = harness();
     restored.initializeState(snapshot);
     restored.open();
-    restored.setProcessingTime(2_000);
-    restored.processElement(new StreamRecord<>(batch()));
-    restored.setProcessingTime(4_000);
+    restored.setProcessingTime(10_000);
+    restored.processElement(new StreamRecord<>(batch(1, 3)));
+    restored.setProcessingTime(11_000);
+    // The new epoch is published at once, before any step: learners move to it, and only their
+    // gradients of epoch 2 count as fresh.
+    assertThat(versions(restored.extractOutputValues())).containsExactly("2.3");
+    restored.processElement(new StreamRecord<>(batch(2, 3)));
+    restored.setProcessingTime(12_000);
     List<ModelUpdate> after = restored.extractOutputValues();
-    assertThat(after).hasSize(2);
-    assertThat(after.get(0).getVersion().getEpoch()).as("raised by the restore").isEqualTo(2);
-    assertThat(after.get(0).getVersion().getStep())
-        .as("continues from the checkpoint; the batch pending at the snapshot is applied")
-        .isEqualTo(2);
-    assertThat(after.get(0).getStats().getLabelsApplied()).isEqualTo(3);
-    assertThat(after.get(1).getVersion().getStep()).isEqualTo(3);
-    assertThat(after.get(1).getStats().getLabelsApplied()).isEqualTo(4);
+    assertThat(versions(after)).containsExactly("2.3", "2.4");
+    assertThat(after.get(1).getStats().getLabelsApplied())
+        .as("the batch pending at the snapshot and both later ones")
+        .isEqualTo(8);
     restored.close();
   }
 }
