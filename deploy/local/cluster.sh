@@ -10,6 +10,7 @@
 #   deploy/local/cluster.sh bootstrap        print the broker's bootstrap address
 #   deploy/local/cluster.sh elapse ARGS      run the Elapse CLI (generate, tail, model ...)
 #   deploy/local/cluster.sh down             stop everything, delete the data (logs are kept)
+#   deploy/local/cluster.sh kill|stop|start taskmanager|broker   fault injection (chaos.sh)
 #
 # Everything lives in $ELAPSE_LOCAL_DIR (default deploy/local/target/cluster): conf/ (generated
 # config.yaml), log/, pids/, data/ (Kafka logs, checkpoints, temp files; deleted by down).
@@ -79,7 +80,7 @@ free_port() {
 http_get() {
   local port="$1" path="$2" response
   response="$(
-    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || exit 1
     printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
     timeout 10 cat <&3
   )" 2>/dev/null || return 1
@@ -208,6 +209,27 @@ flink_process() {
     -cp "$LIB/*" "$main" --configDir "$CONF" $dynamic
 }
 
+# Starts the broker; on a restart with the same data dir and the same ports as before.
+start_broker() {
+  local ports=()
+  if [[ -f "$DATA/kafka/server.properties" ]]; then
+    # listeners=PLAINTEXT\://127.0.0.1\:PORT,CONTROLLER\://127.0.0.1\:CONTROLLER_PORT
+    read -r -a ports <<<"$(grep '^listeners=' "$DATA/kafka/server.properties" \
+      | grep -oE ':[0-9]+(,|$)' | tr -dc '0-9\n' | tr '\n' ' ')"
+    ports=(--port "${ports[0]}" --controller-port "${ports[1]}")
+    rm -f "$DATA/kafka/bootstrap.servers"
+  fi
+  log "starting the Kafka broker (io.elapse.connectors.KafkaBrokerMain) ..."
+  start_process broker java "${JAVA_COMMON[@]}" -Dlog.file="$LOG/broker.log" \
+    -cp "$ROOT/pipeline/target/classes:$(cat "$TOOLS_CP_FILE")" \
+    io.elapse.connectors.KafkaBrokerMain --data-dir "$DATA/kafka" "${ports[@]}"
+}
+
+start_taskmanager() {
+  log "starting the TaskManager (TaskManagerRunner) ..."
+  flink_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM
+}
+
 broker_ready() { [[ -s "$DATA/kafka/bootstrap.servers" ]]; }
 jm_ready() { http_get "$(rest_port)" /overview >/dev/null; }
 tm_ready() {
@@ -230,10 +252,7 @@ cmd_up() {
     echo $! >"$PIDS/watchdog.pid"
   fi
 
-  log "starting the Kafka broker (io.elapse.connectors.KafkaBrokerMain) ..."
-  start_process broker java "${JAVA_COMMON[@]}" -Dlog.file="$LOG/broker.log" \
-    -cp "$ROOT/pipeline/target/classes:$(cat "$TOOLS_CP_FILE")" \
-    io.elapse.connectors.KafkaBrokerMain --data-dir "$DATA/kafka"
+  start_broker
 
   local jm_rpc rest
   jm_rpc="$(free_port)"
@@ -244,8 +263,7 @@ cmd_up() {
 
   log "starting the JobManager (StandaloneSessionClusterEntrypoint) ..."
   flink_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint JM
-  log "starting the TaskManager (TaskManagerRunner) ..."
-  flink_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM
+  start_taskmanager
 
   await broker "bootstrap address" broker_ready
   await jobmanager "REST endpoint on port $rest" jm_ready
@@ -289,6 +307,13 @@ job_state() {
   local job="${1:-$(cat "$WORK/job.id" 2>/dev/null)}"
   [[ -n "$job" ]] || return 1
   http_get "$(rest_port)" "/jobs/$job" | grep -o '"state":"[A-Z_]*"' | head -1 | cut -d'"' -f4
+}
+
+# Prints the id of the checkpoint the job was last restored from (nothing when never restored).
+restored_checkpoint() {
+  local job
+  job="$(cat "$WORK/job.id" 2>/dev/null)" || return 1
+  http_get "$(rest_port)" "/jobs/$job/checkpoints" | grep -oE '"restored":\{"id":[0-9]+' | grep -oE '[0-9]+$'
 }
 
 cmd_status() {
@@ -362,15 +387,43 @@ case "${1:-}" in
     bootstrap_servers || die "the broker is not running"
     ;;
   job-state) shift && job_state "$@" ;;
+  restored-checkpoint) restored_checkpoint ;;
   elapse)
     shift
     require_built
     tools_java "$ENTRY_CLASS" "$@"
     ;;
   down) cmd_down ;;
+  kill)
+    # Fault injection: SIGKILL, no shutdown hooks (taskmanager or broker).
+    alive "${2:-}" || die "${2:-?} is not running"
+    kill -KILL "$(pid_of "$2")"
+    rm -f "$PIDS/$2.pid"
+    log "killed $2 (SIGKILL)"
+    ;;
+  stop)
+    stop_process "${2:-}"
+    log "stopped ${2:-}"
+    ;;
+  start)
+    case "${2:-}" in
+      taskmanager)
+        alive taskmanager && die "taskmanager is running"
+        start_taskmanager
+        await taskmanager "registration with the JobManager" tm_ready
+        ;;
+      broker)
+        alive broker && die "broker is running"
+        start_broker
+        await broker "bootstrap address" broker_ready
+        ;;
+      *) die "start taskmanager|broker" ;;
+    esac
+    log "started ${2}"
+    ;;
   _watchdog) cmd_watchdog "$2" ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] || exit 2
     ;;
 esac
