@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics Elapse needs and checks existing ones. Idempotent: existing topics that
@@ -34,6 +36,7 @@ public final class TopicAdministrator implements AutoCloseable {
   public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
 
   private static final long TIMEOUT_SECONDS = 60;
+  private static final long UNKNOWN_TOPIC_WAIT_SECONDS = 10;
 
   private final Admin admin;
 
@@ -133,7 +136,9 @@ public final class TopicAdministrator implements AutoCloseable {
   public List<String> check(TopicSpec spec) {
     List<String> problems = new ArrayList<>();
     TopicDescription description =
-        call(admin.describeTopics(List.of(spec.name())).allTopicNames(), "describe " + spec.name())
+        callWhileUnknown(
+                () -> admin.describeTopics(List.of(spec.name())).allTopicNames(),
+                "describe " + spec.name())
             .get(spec.name());
     int partitions = description.partitions().size();
     if (partitions < spec.partitions()) {
@@ -148,7 +153,9 @@ public final class TopicAdministrator implements AutoCloseable {
     if (!spec.enforced().isEmpty()) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
       Config config =
-          call(admin.describeConfigs(List.of(resource)).all(), "describe configs of " + spec.name())
+          callWhileUnknown(
+                  () -> admin.describeConfigs(List.of(resource)).all(),
+                  "describe configs of " + spec.name())
               .get(resource);
       for (String key : spec.enforced().stream().sorted().toList()) {
         ConfigEntry entry = config.get(key);
@@ -166,6 +173,32 @@ public final class TopicAdministrator implements AutoCloseable {
   @Override
   public void close() {
     admin.close(Duration.ofSeconds(10));
+  }
+
+  /**
+   * As {@link #call}, retried while the broker does not know the topic yet: a topic that was just
+   * created (here or by someone else) reaches the broker's metadata a little after the controller
+   * has it, so an immediate describe can fail with {@link UnknownTopicOrPartitionException}.
+   */
+  private static <V> V callWhileUnknown(
+      Supplier<org.apache.kafka.common.KafkaFuture<V>> request, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UNKNOWN_TOPIC_WAIT_SECONDS);
+    while (true) {
+      try {
+        return call(request.get(), what);
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted: " + what, e);
+      }
+    }
   }
 
   private static <V> V call(org.apache.kafka.common.KafkaFuture<V> future, String what) {

@@ -42,6 +42,7 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -124,8 +125,6 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   @Override
   public void open() throws Exception {
     super.open();
-    // Model updates have no event time: pin input 2's watermark at +inf so it never holds back.
-    combinedWatermark.updateWatermark(1, Long.MAX_VALUE);
     entityState =
         getPartitionedState(
             new ValueStateDescriptor<>(
@@ -188,7 +187,23 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
 
   @Override
   public void processWatermark2(Watermark mark) {
-    // Ignored on purpose: see open().
+    // Ignored: model updates carry no event time and must not hold back the entities' one.
+  }
+
+  // Event time is input 1's alone, as in a one-input operator. (Pinning input 2's watermark at
+  // +inf in the combined watermark was wrong: when input 1 went idle, e.g. a job started on empty
+  // topics, the combined watermark jumped to +inf and every later event was a dead letter 'late'.)
+
+  @Override
+  public void processWatermark1(Watermark mark) throws Exception {
+    super.processWatermark(mark);
+  }
+
+  @Override
+  protected void processWatermarkStatus(WatermarkStatus status, int input) {
+    if (input == 0) {
+      output.emitWatermarkStatus(status);
+    }
   }
 
   // ---------------------------------------------------------------- input 1: entity inputs

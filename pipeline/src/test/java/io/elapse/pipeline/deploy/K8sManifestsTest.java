@@ -147,6 +147,37 @@ class K8sManifestsTest {
     assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_2");
   }
 
+  /** The shade plugin's execution in the pipeline pom: it builds the jar the manifests name. */
+  @Test
+  void theJobJarTheManifestNamesIsTheOneThePipelineBuilds() throws Exception {
+    JsonNode job = single("FlinkDeployment").doc().path("spec").path("job");
+    var factory = DocumentBuilderFactory.newInstance();
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    Element project =
+        factory.newDocumentBuilder().parse(Path.of("pom.xml").toFile()).getDocumentElement();
+    Element shade = null;
+    var plugins = project.getElementsByTagName("plugin");
+    for (int i = 0; i < plugins.getLength(); i++) {
+      Element plugin = (Element) plugins.item(i);
+      if (plugin
+          .getElementsByTagName("artifactId")
+          .item(0)
+          .getTextContent()
+          .trim()
+          .equals("maven-shade-plugin")) {
+        shade = plugin;
+      }
+    }
+    assertThat(shade).as("maven-shade-plugin in pipeline/pom.xml").isNotNull();
+    String outputFile = shade.getElementsByTagName("outputFile").item(0).getTextContent().trim();
+    String jarName = text(job.path("jarURI"), "job.jarURI").replaceAll(".*/", "");
+    assertThat(
+            outputFile.replace("${project.artifactId}", pomValue(Path.of("pom.xml"), "artifactId")))
+        .isEqualTo("${project.build.directory}/" + jarName);
+    assertThat(shade.getElementsByTagName("mainClass").item(0).getTextContent().trim())
+        .isEqualTo(text(job.path("entryClass"), "job.entryClass"));
+  }
+
   @Test
   void flinkDeploymentConfiguresStateCheckpointsAndNd4j() {
     JsonNode spec = single("FlinkDeployment").doc().path("spec");

@@ -21,6 +21,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -267,5 +268,18 @@ class LearnerOperatorTest {
     harness.processWatermark1(new Watermark(T0));
     // No watermark ever arrives on input 2.
     assertThat(predictions()).hasSize(1);
+  }
+
+  @Test
+  void eventsAfterTheSourcesWereIdleAreNotLate() throws Exception {
+    // A job started on empty topics: its sources go idle before the first record arrives.
+    open(TestSettings.small(), false);
+    harness.processWatermarkStatus1(WatermarkStatus.IDLE);
+    harness.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+    harness.processElement1(new StreamRecord<>(event("u1", "e1", T0, "a"), T0));
+    harness.processWatermark1(new Watermark(T0));
+
+    assertThat(deadLetters()).isEmpty();
+    assertThat(predictions()).extracting(Prediction::getEventId).containsExactly("e1");
   }
 }
