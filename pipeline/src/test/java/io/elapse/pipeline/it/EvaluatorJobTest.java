@@ -152,7 +152,12 @@ class EvaluatorJobTest {
       conf.put("elapse.evaluation.k", String.valueOf(K));
       JobSettings job = JobSettings.from(Configuration.fromMap(conf));
       EvaluationSettings settings = EvaluationSettings.from(Configuration.fromMap(conf));
-      StreamExecutionEnvironment env = KafkaJobFixture.environment(job);
+      Configuration flink =
+          io.elapse.pipeline.ElapseJob.environmentConfig(job, new Configuration());
+      flink.setString(
+          "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+      io.elapse.pipeline.ElapseJob.configure(env, job);
       Evaluator.defineStandalone(env, config, settings, TASKS, true);
       env.execute("evaluator-brute-force");
 
@@ -244,6 +249,22 @@ class EvaluatorJobTest {
       double macro =
           last.getTasks().stream().mapToDouble(TaskEvaluation::getAuc).average().getAsDouble();
       assertThat(last.getMacroAuc()).isCloseTo(macro, within(EXACT));
+      // The same figures as Flink gauges (the reporter keeps them; they show the last report).
+      assertThat((Double) CollectingReporter.gauge(".evaluation.auc"))
+          .isEqualTo(last.getOverall().getAuc());
+      assertThat((Double) CollectingReporter.gauge(".evaluation.joinedLabels"))
+          .isEqualTo((double) counts.getJoinedLabels());
+      assertThat((Double) CollectingReporter.gauge(".evaluation.recallAtK"))
+          .isEqualTo(last.getRecallAtK());
+      for (int t = 0; t < TASKS.size(); t++) {
+        TaskEvaluation row = last.getTasks().get(t);
+        String group = ".evaluation.task." + TASKS.get(t);
+        assertThat((Double) CollectingReporter.gauge(group + ".ece")).isEqualTo(row.getEce());
+        assertThat((Double) CollectingReporter.gauge(group + ".setCoverage"))
+            .isEqualTo(row.getSetCoverage());
+        assertThat((Double) CollectingReporter.gauge(group + ".meanLabelDelayMillis"))
+            .isEqualTo(row.getMeanLabelDelayMillis());
+      }
       System.out.printf(
           "evaluator: %d reports, last %s; overall auc %.4f, ece %.4f, coverage %.4f%n",
           reports.size(),
