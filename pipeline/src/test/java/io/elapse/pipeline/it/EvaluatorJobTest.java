@@ -15,9 +15,6 @@ import io.elapse.avro.TaskPrediction;
 import io.elapse.connectors.AvroCodec;
 import io.elapse.connectors.ElapseKafka;
 import io.elapse.connectors.KafkaConfig;
-import io.elapse.pipeline.config.JobSettings;
-import io.elapse.pipeline.eval.EvaluationSettings;
-import io.elapse.pipeline.eval.Evaluator;
 import io.elapse.pipeline.synth.SyntheticProducer;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,22 +139,30 @@ class EvaluatorJobTest {
         p.flush();
       }
 
-      Map<String, String> conf = new HashMap<>();
-      conf.put("elapse.parallelism", "2");
-      conf.put("elapse.checkpoint.interval", "2 s");
-      conf.put("elapse.evaluation.name", "brute-force-check");
-      conf.put("elapse.evaluation.interval", "1 s");
-      conf.put("elapse.evaluation.k", String.valueOf(K));
-      JobSettings job = JobSettings.from(Configuration.fromMap(conf));
-      EvaluationSettings settings = EvaluationSettings.from(Configuration.fromMap(conf));
-      Configuration flink =
-          io.elapse.pipeline.ElapseJob.environmentConfig(job, new Configuration());
-      flink.setString(
-          "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-      io.elapse.pipeline.ElapseJob.configure(env, job);
-      Evaluator.defineStandalone(env, config, settings, TASKS, true);
-      env.execute("evaluator-brute-force");
+      // The user's path: ./elapse evaluate, tasks taken from the first prediction.
+      int exit =
+          io.elapse.pipeline.cli.ElapseCli.commandLine()
+              .execute(
+                  "evaluate",
+                  "--bootstrap-servers",
+                  fixture.kafka.bootstrapServers(),
+                  "--predictions-topic",
+                  config.topics().predictions(),
+                  "--labels-topic",
+                  config.topics().labels(),
+                  "--evaluation-topic",
+                  config.topics().evaluation(),
+                  "--dead-letter-topic",
+                  config.topics().deadLetters(),
+                  "--until-end",
+                  "-Delapse.parallelism=2",
+                  "-Delapse.checkpoint.interval=2 s",
+                  "-Delapse.evaluation.name=brute-force-check",
+                  "-Delapse.evaluation.interval=1 s",
+                  "-Delapse.evaluation.k=" + K,
+                  "-Dmetrics.reporter.collect.factory.class="
+                      + CollectingReporter.Factory.class.getName());
+      assertThat(exit).isZero();
 
       List<Evaluation> reports;
       try (TopicCollector<Evaluation> c =
