@@ -15,7 +15,6 @@ import io.elapse.pipeline.eval.Evaluator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +204,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             + topic
             + " within "
             + timeout.toSeconds()
-            + " s to take them from; expected e.g. --tasks "
-            + String.join(";", Arrays.asList("churn", "upsell")));
+            + " s to take them from; expected e.g. --tasks 'churn;upsell'");
   }
 }

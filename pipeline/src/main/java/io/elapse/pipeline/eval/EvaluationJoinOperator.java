@@ -26,10 +26,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * The evaluator's join, keyed by {@link #key (entityId, eventId)}. Input 1: predictions (event time
- * = their event time); input 2: labels (event time = their label time). Each label joined with its
- * prediction becomes one {@link JoinUpdate}; every label of an event counts, in whichever order
- * they arrive.
+ * The evaluator's join, keyed by {@link #key(String, String) (entityId, eventId)}. Input 1:
+ * predictions (event time = their event time); input 2: labels (event time = their label time).
+ * Each label joined with its prediction becomes one {@link JoinUpdate}; every label of an event
+ * counts, in whichever order they arrive.
  *
  * <p>State per key is bounded: the first prediction is kept until the watermark passes {@code
  * max(eventTime, watermark on arrival) + predictionRetention}; a label without its prediction waits

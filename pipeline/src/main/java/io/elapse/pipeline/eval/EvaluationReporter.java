@@ -240,11 +240,6 @@ public final class EvaluationReporter extends AbstractStreamOperator<Evaluation>
     };
   }
 
-  /** The latest report (what the gauges show); null before the first. */
-  Evaluation latest() {
-    return latest;
-  }
-
   // ---------------------------------------------------------------- state
 
   private byte[] save() throws IOException {
