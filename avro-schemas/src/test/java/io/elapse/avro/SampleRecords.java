@@ -21,6 +21,7 @@ final class SampleRecords {
       case "Prediction" -> prediction();
       case "ModelUpdate" -> modelUpdate();
       case "DeadLetter" -> deadLetter();
+      case "Evaluation" -> evaluation();
       default -> throw new IllegalArgumentException("no sample for " + name);
     };
   }
@@ -110,6 +111,74 @@ final class SampleRecords {
         .setStage("decode")
         .setEntityId(null)
         .setFailedAt(T0)
+        .build();
+  }
+
+  static Evaluation evaluation() {
+    TaskEvaluation churn =
+        new TaskEvaluation(
+            "churn",
+            120L,
+            0.41,
+            0.83,
+            true,
+            0.012,
+            0.13,
+            0.81,
+            0.1,
+            0.11,
+            120L,
+            0.9,
+            1.2,
+            3.6e6,
+            7_200_000L);
+    TaskEvaluation upsell =
+        new TaskEvaluation(
+            "upsell",
+            0L,
+            Double.NaN,
+            Double.NaN,
+            true,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            0L,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            0L);
+    return Evaluation.newBuilder()
+        .setEvaluator("elapse")
+        .setSequence(7L)
+        .setReportTime(T0.plusSeconds(70))
+        .setWatermark(T0)
+        .setCounts(new EvaluationCounts(1_000L, 2L, 130L, 120L, 10L, 880L, 0L))
+        .setK(5)
+        .setExamples(120L)
+        .setPrecisionAtK(0.1)
+        .setRecallAtK(0.92)
+        .setMacroAuc(0.83)
+        .setOverall(
+            new TaskEvaluation(
+                "*",
+                120L,
+                0.41,
+                0.83,
+                true,
+                0.012,
+                0.13,
+                0.81,
+                0.1,
+                0.11,
+                120L,
+                0.9,
+                1.2,
+                3.6e6,
+                7_200_000L))
+        .setTasks(List.of(churn, upsell))
+        .setLatestModelVersion(new ModelVersion(3L, 1_200L))
         .build();
   }
 }

@@ -32,7 +32,9 @@ class SchemaEvolutionTest {
       parser.parse(resource("schemas/" + PREVIOUS + "/" + file + ".avsc"));
     }
     for (ElapseSchemas.Contract c : ElapseSchemas.ALL) {
-      out.put(c.name(), parser.parse(resource("schemas/" + PREVIOUS + "/" + c.name() + ".avsc")));
+      if (ElapseSchemas.existedIn(PREVIOUS, c.name())) {
+        out.put(c.name(), parser.parse(resource("schemas/" + PREVIOUS + "/" + c.name() + ".avsc")));
+      }
     }
     return out;
   }
@@ -45,8 +47,32 @@ class SchemaEvolutionTest {
     return in;
   }
 
+  /** The contracts that existed in the previous version (new ones have nothing to match). */
   static java.util.stream.Stream<String> contracts() {
-    return ElapseSchemas.ALL.stream().map(ElapseSchemas.Contract::name);
+    return ElapseSchemas.ALL.stream()
+        .map(ElapseSchemas.Contract::name)
+        .filter(name -> ElapseSchemas.existedIn(PREVIOUS, name));
+  }
+
+  @Test
+  void exactlyTheContractsOfThePreviousVersionHaveItsSchemaAndFixture() {
+    for (ElapseSchemas.Contract c : ElapseSchemas.ALL) {
+      boolean kept =
+          SchemaEvolutionTest.class
+                  .getClassLoader()
+                  .getResource("schemas/" + PREVIOUS + "/" + c.name() + ".avsc")
+              != null;
+      boolean fixture =
+          SchemaEvolutionTest.class
+                  .getClassLoader()
+                  .getResource("fixtures/" + PREVIOUS + "/" + c.name() + ".bin")
+              != null;
+      boolean existed = ElapseSchemas.existedIn(PREVIOUS, c.name());
+      assertThat(kept).as("schemas/%s/%s.avsc kept", PREVIOUS, c.name()).isEqualTo(existed);
+      assertThat(fixture).as("fixtures/%s/%s.bin kept", PREVIOUS, c.name()).isEqualTo(existed);
+    }
+    assertThat(ElapseSchemas.existedIn(PREVIOUS, "Evaluation")).isFalse();
+    assertThat(ElapseSchemas.existedIn("v2", "Evaluation")).isTrue();
   }
 
   @ParameterizedTest

@@ -290,6 +290,9 @@ public final class AvroCodec<T extends SpecificRecord> {
         parse(parser, version, name);
       }
       for (ElapseSchemas.Contract contract : ElapseSchemas.ALL) {
+        if (!ElapseSchemas.existedIn(version, contract.name())) {
+          continue;
+        }
         Schema s = parse(parser, version, contract.name());
         out.computeIfAbsent(s.getFullName(), k -> new ArrayList<>()).add(s);
       }

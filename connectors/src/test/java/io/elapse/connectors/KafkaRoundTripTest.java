@@ -32,7 +32,7 @@ class KafkaRoundTripTest {
   }
 
   static java.util.stream.Stream<String> contracts() {
-    return AvroCodecTest.contracts();
+    return AvroCodecTest.v1Contracts();
   }
 
   @ParameterizedTest

@@ -5,6 +5,8 @@ import io.elapse.avro.ConformalSet;
 import io.elapse.avro.DeadLetter;
 import io.elapse.avro.ElapsedSource;
 import io.elapse.avro.ElapsedTime;
+import io.elapse.avro.Evaluation;
+import io.elapse.avro.EvaluationCounts;
 import io.elapse.avro.Event;
 import io.elapse.avro.Label;
 import io.elapse.avro.ModelConfig;
@@ -12,6 +14,7 @@ import io.elapse.avro.ModelUpdate;
 import io.elapse.avro.ModelVersion;
 import io.elapse.avro.Prediction;
 import io.elapse.avro.TaskCalibration;
+import io.elapse.avro.TaskEvaluation;
 import io.elapse.avro.TaskPrediction;
 import io.elapse.avro.TrainingStats;
 import io.elapse.avro.UpdateKind;
@@ -37,6 +40,7 @@ final class Samples {
       case "Prediction" -> prediction();
       case "ModelUpdate" -> modelUpdate();
       case "DeadLetter" -> deadLetter();
+      case "Evaluation" -> evaluation();
       default -> throw new IllegalArgumentException("no sample for " + name);
     };
   }
@@ -135,5 +139,73 @@ final class Samples {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  static Evaluation evaluation() {
+    TaskEvaluation churn =
+        new TaskEvaluation(
+            "churn",
+            120L,
+            0.41,
+            0.83,
+            true,
+            0.012,
+            0.13,
+            0.81,
+            0.1,
+            0.11,
+            120L,
+            0.9,
+            1.2,
+            3.6e6,
+            7_200_000L);
+    TaskEvaluation upsell =
+        new TaskEvaluation(
+            "upsell",
+            0L,
+            Double.NaN,
+            Double.NaN,
+            true,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            0L,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            0L);
+    return Evaluation.newBuilder()
+        .setEvaluator("elapse")
+        .setSequence(7L)
+        .setReportTime(T0.plusSeconds(70))
+        .setWatermark(T0)
+        .setCounts(new EvaluationCounts(1_000L, 2L, 130L, 120L, 10L, 880L, 0L))
+        .setK(5)
+        .setExamples(120L)
+        .setPrecisionAtK(0.1)
+        .setRecallAtK(0.92)
+        .setMacroAuc(0.83)
+        .setOverall(
+            new TaskEvaluation(
+                "*",
+                120L,
+                0.41,
+                0.83,
+                true,
+                0.012,
+                0.13,
+                0.81,
+                0.1,
+                0.11,
+                120L,
+                0.9,
+                1.2,
+                3.6e6,
+                7_200_000L))
+        .setTasks(List.of(churn, upsell))
+        .setLatestModelVersion(new ModelVersion(3L, 1_200L))
+        .build();
   }
 }

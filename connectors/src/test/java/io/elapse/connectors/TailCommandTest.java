@@ -73,6 +73,33 @@ class TailCommandTest {
   }
 
   @Test
+  void decodesTheEvaluationTopicWithUndefinedRatesAsText() throws Exception {
+    String topic = KafkaTestSupport.uniqueTopic("tail-evaluation");
+    KafkaTestSupport.createTopic(kafka.bootstrapServers(), topic, 1);
+    KafkaTestSupport.produce(
+        kafka.bootstrapServers(),
+        List.of(
+            new ProducerRecord<>(
+                topic,
+                key("elapse"),
+                AvroCodec.of(io.elapse.avro.Evaluation.class).encode(Samples.evaluation()))));
+
+    List<JsonNode> lines =
+        tail(topic, "--from-beginning", "--max-records", "1", "--timeout-ms", "20000");
+
+    assertThat(lines).hasSize(1);
+    JsonNode evaluation = lines.get(0);
+    assertThat(evaluation.get("type").asText()).isEqualTo("Evaluation");
+    JsonNode value = evaluation.get("value");
+    assertThat(value.get("evaluator").asText()).isEqualTo("elapse");
+    assertThat(value.get("counts").get("joinedLabels").asLong()).isEqualTo(120L);
+    assertThat(value.get("overall").get("auc").asDouble()).isEqualTo(0.83);
+    assertThat(value.get("tasks").get(1).get("task").asText()).isEqualTo("upsell");
+    assertThat(value.get("tasks").get(1).get("logLoss").asText()).isEqualTo("NaN");
+    assertThat(value.get("latestModelVersion").get("step").asLong()).isEqualTo(1_200L);
+  }
+
+  @Test
   void fromTheEndPrintsOnlyNewRecordsAndStopsOnTimeout() throws Exception {
     String topic = KafkaTestSupport.uniqueTopic("tail-end");
     KafkaTestSupport.createTopic(kafka.bootstrapServers(), topic, 1);

@@ -6,6 +6,8 @@ import io.elapse.connectors.ElapseKafka;
 import io.elapse.connectors.KafkaConfig;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.coordinator.KafkaModelWarmStart;
+import io.elapse.pipeline.eval.EvaluationSettings;
+import io.elapse.pipeline.eval.Evaluator;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -56,20 +58,45 @@ public final class ElapseJob {
     return define(env, kafka, settings, elapsedTopic, "");
   }
 
-  /** As {@link #define}, with {@code prefix} before every operator name and uid. */
+  /**
+   * As {@link #define}, with {@code prefix} before every operator name and uid, and the evaluator
+   * at its default settings.
+   */
   public static ElapseTopology.Outputs define(
       StreamExecutionEnvironment env,
       KafkaConfig kafka,
       JobSettings settings,
       boolean elapsedTopic,
       String prefix) {
-    return ElapseTopology.define(
-        env,
-        kafkaSources(env, kafka, elapsedTopic, prefix),
-        kafkaSinks(kafka, prefix),
-        settings,
-        new KafkaModelWarmStart(kafka, settings.hmacKey(), Duration.ofSeconds(10)),
-        prefix);
+    return define(env, kafka, settings, EvaluationSettings.defaults(), elapsedTopic, prefix);
+  }
+
+  /**
+   * As {@link #define}, with the evaluator's settings: unless disabled, the job also evaluates its
+   * own predictions against the labels ({@link Evaluator}) and writes reports to the evaluation
+   * topic.
+   */
+  public static ElapseTopology.Outputs define(
+      StreamExecutionEnvironment env,
+      KafkaConfig kafka,
+      JobSettings settings,
+      EvaluationSettings evaluation,
+      boolean elapsedTopic,
+      String prefix) {
+    ElapseTopology.Sources sources = kafkaSources(env, kafka, elapsedTopic, prefix);
+    ElapseTopology.Outputs outputs =
+        ElapseTopology.define(
+            env,
+            sources,
+            kafkaSinks(kafka, prefix),
+            settings,
+            new KafkaModelWarmStart(kafka, settings.hmacKey(), Duration.ofSeconds(10)),
+            prefix);
+    if (evaluation.enabled()) {
+      Evaluator.attachToJob(
+          outputs.predictions(), sources.labels(), settings.tasks(), kafka, evaluation, prefix);
+    }
+    return outputs;
   }
 
   /** The job's Kafka sources; the model topic is always read from its beginning. */

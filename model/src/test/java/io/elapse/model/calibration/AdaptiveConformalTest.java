@@ -34,13 +34,18 @@ class AdaptiveConformalTest {
    * shift) with shift switching from 0 to {@code shiftAfterHalf} in the middle of the stream.
    */
   static Coverage run(double shiftAfterHalf, long seed) {
+    return run(N, shiftAfterHalf, seed);
+  }
+
+  /** As {@link #run(double, long)} over {@code n} predictions per task, shifting at n / 2. */
+  static Coverage run(int n, double shiftAfterHalf, long seed) {
     Random rnd = new Random(seed);
     AdaptiveConformal aci = new AdaptiveConformal(TASKS);
     long[] covered = new long[TASKS];
     long[] coveredLate = new long[TASKS];
     long[] sizes = new long[TASKS];
-    for (int i = 0; i < N; i++) {
-      double shift = i < N / 2 ? 0.0 : shiftAfterHalf;
+    for (int i = 0; i < n; i++) {
+      double shift = i < n / 2 ? 0.0 : shiftAfterHalf;
       for (int t = 0; t < TASKS; t++) {
         double z = (1.0 + t) * rnd.nextGaussian();
         double p = sigmoid(z);
@@ -48,7 +53,7 @@ class AdaptiveConformalTest {
         PredictionSet set = aci.set(t, p);
         if (set.contains(y)) {
           covered[t]++;
-          if (i >= N / 2) {
+          if (i >= n / 2) {
             coveredLate[t]++;
           }
         }
@@ -60,9 +65,9 @@ class AdaptiveConformalTest {
     double[] late = new double[TASKS];
     double[] size = new double[TASKS];
     for (int t = 0; t < TASKS; t++) {
-      all[t] = (double) covered[t] / N;
-      late[t] = (double) coveredLate[t] / (N / 2);
-      size[t] = (double) sizes[t] / N;
+      all[t] = (double) covered[t] / n;
+      late[t] = (double) coveredLate[t] / (n / 2);
+      size[t] = (double) sizes[t] / n;
       assertThat(aci.miscoverage(t)).isCloseTo(1 - all[t], within(1e-12));
     }
     return new Coverage(all, late, size);
@@ -89,6 +94,22 @@ class AdaptiveConformalTest {
       // 0.0202
       assertThat(c.secondHalf()[t]).as("task %d", t).isCloseTo(0.9, within(0.0202));
       assertThat(c.averageSize()[t]).as("task %d", t).isLessThan(1.8);
+    }
+  }
+
+  @Test
+  void coverageOfTwentyThousandPredictionsAfterAMidStreamShiftIsWithinOneAndAHalfPoints() {
+    // Issue 6: 20,000 labelled predictions per task after the shift, in both directions. Gibbs &
+    // Candès Prop. 4.1 bounds |coverage - 0.9| over them by (1 + 2γ)/(γT) = 1.01 / 100 = 0.0101.
+    for (double shift : new double[] {-2.0, 2.0}) {
+      Coverage c = run(2 * N, shift, 5L);
+      System.out.println("shift " + shift + ", 20,000 after it: " + c);
+      for (int t = 0; t < TASKS; t++) {
+        assertThat(c.secondHalf()[t])
+            .as("shift %s, task %d", shift, t)
+            .isCloseTo(0.9, within(0.015));
+        assertThat(c.all()[t]).as("shift %s, task %d", shift, t).isCloseTo(0.9, within(0.015));
+      }
     }
   }
 

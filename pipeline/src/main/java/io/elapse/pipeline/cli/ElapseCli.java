@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      EvaluateCommand.class,
       GenerateCommand.class,
       io.elapse.connectors.TailCommand.class,
       BenchCommand.class,

@@ -82,7 +82,13 @@ public final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment.getExecutionEnvironment(
             ElapseJob.environmentConfig(settings, conf));
     ElapseJob.configure(env, settings);
-    ElapseJob.define(env, kafka.toConfig(), settings, elapsedTopic);
+    ElapseJob.define(
+        env,
+        kafka.toConfig(),
+        settings,
+        io.elapse.pipeline.eval.EvaluationSettings.from(conf),
+        elapsedTopic,
+        "");
     System.err.println("elapse: starting " + settings + " on " + kafka.toConfig());
     env.execute("elapse");
     return 0;

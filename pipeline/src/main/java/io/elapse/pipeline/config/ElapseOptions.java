@@ -191,6 +191,78 @@ public final class ElapseOptions {
           .defaultValue(0.005)
           .withDescription("Step gamma of adaptive conformal inference.");
 
+  // ---- evaluation ----
+
+  /** Whether the job evaluates its own predictions. */
+  public static final ConfigOption<Boolean> EVALUATION_ENABLED =
+      key("elapse.evaluation.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Run the prequential evaluator inside the job: join predictions with labels and publish metrics to the evaluation topic and as Flink gauges.");
+
+  /** Name of the evaluator. */
+  public static final ConfigOption<String> EVALUATION_NAME =
+      key("elapse.evaluation.name")
+          .stringType()
+          .defaultValue("elapse")
+          .withDescription("Name of the evaluator: the key and 'evaluator' field of its reports.");
+
+  /** Report interval. */
+  public static final ConfigOption<Duration> EVALUATION_INTERVAL =
+      key("elapse.evaluation.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "The evaluator publishes a report this often (wall clock), and one at the end of input.");
+
+  /** Evaluation topic. */
+  public static final ConfigOption<String> EVALUATION_TOPIC =
+      key("elapse.evaluation.topic")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Topic of the evaluation reports; unset: the prefix's evaluation topic (elapse.evaluation).");
+
+  /** How long a prediction waits for labels. */
+  public static final ConfigOption<Duration> EVALUATION_PREDICTION_RETENTION =
+      key("elapse.evaluation.prediction-retention")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "The evaluator keeps a prediction this long (event time) for its labels; later labels count as unmatched. State grows with prediction rate x retention.");
+
+  /** How long a label waits for its prediction. */
+  public static final ConfigOption<Duration> EVALUATION_LABEL_WAIT =
+      key("elapse.evaluation.label-wait")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "A label that arrives before its prediction waits this long (event time), then counts as unmatched.");
+
+  /** Bound of waiting labels per event. */
+  public static final ConfigOption<Integer> EVALUATION_MAX_PENDING_LABELS =
+      key("elapse.evaluation.max-pending-labels")
+          .intType()
+          .defaultValue(16)
+          .withDescription(
+              "At most this many labels wait per (entity, event); more count as unmatched.");
+
+  /** Exact-AUC capacity. */
+  public static final ConfigOption<Integer> EVALUATION_AUC_CAPACITY =
+      key("elapse.evaluation.auc-capacity")
+          .intType()
+          .defaultValue(10_000)
+          .withDescription(
+              "AUC is exact up to this many labels per task, then computed over a uniform reservoir sample of this size (aucExact=false).");
+
+  /** The k of the at-k metrics. */
+  public static final ConfigOption<Integer> EVALUATION_K =
+      key("elapse.evaluation.k")
+          .intType()
+          .defaultValue(5)
+          .withDescription("k of precision@k and recall@k (tasks ranked by probability).");
+
   // ---- time and state ----
 
   /** Bounded out-of-orderness. */

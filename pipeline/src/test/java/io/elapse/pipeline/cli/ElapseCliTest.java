@@ -21,9 +21,10 @@ class ElapseCliTest {
   @Test
   void helpListsEverySubcommandThatExists() {
     String help = run("--help");
-    assertThat(help).contains("demo", "run", "generate", "tail", "bench", "model");
+    assertThat(help).contains("demo", "run", "generate", "tail", "bench", "model", "evaluate");
     assertThat(ElapseCli.commandLine().getSubcommands().keySet())
-        .containsExactlyInAnyOrder("demo", "run", "generate", "tail", "bench", "model", "help");
+        .containsExactlyInAnyOrder(
+            "demo", "run", "generate", "tail", "bench", "model", "evaluate", "help");
   }
 
   @Test
@@ -32,8 +33,15 @@ class ElapseCliTest {
   }
 
   @Test
+  void evaluateWithoutBootstrapServersSaysWhatIsMissing() {
+    assertThat(run("evaluate", "--predictions-topic", "p"))
+        .contains("Missing required option: '--bootstrap-servers");
+  }
+
+  @Test
   void everySubcommandHasHelp() {
-    for (String sub : new String[] {"demo", "run", "generate", "tail", "bench", "model"}) {
+    for (String sub :
+        new String[] {"demo", "run", "generate", "tail", "bench", "model", "evaluate"}) {
       assertThat(run(sub, "--help")).as(sub).contains("Usage: elapse " + sub);
     }
   }

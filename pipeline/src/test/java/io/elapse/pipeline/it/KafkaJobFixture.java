@@ -46,7 +46,13 @@ final class KafkaJobFixture implements AutoCloseable {
     try (Admin admin = Admin.create(new ElapseKafka(config).adminProperties())) {
       List<NewTopic> topics = new ArrayList<>();
       for (String name :
-          List.of(t.events(), t.elapsed(), t.labels(), t.predictions(), t.deadLetters())) {
+          List.of(
+              t.events(),
+              t.elapsed(),
+              t.labels(),
+              t.predictions(),
+              t.deadLetters(),
+              t.evaluation())) {
         topics.add(new NewTopic(name, partitions, (short) 1));
       }
       topics.add(
