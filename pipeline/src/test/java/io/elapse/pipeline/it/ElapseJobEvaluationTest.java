@@ -49,8 +49,6 @@ class ElapseJobEvaluationTest {
       ElapseJob.define(env, config, settings, evaluation, false, "");
       JobClient job = env.executeAsync("job-evaluation");
       try {
-        fixture.awaitFirstCommittedPrediction(
-            config, stream.events().get(0).event().getEventTime().toEpochMilli() - 60_000);
         try (SyntheticProducer producer =
             new SyntheticProducer(new ElapseKafka(config).producerProperties())) {
           producer.send(stream, config.topics().events(), config.topics().labels(), 0, null);
