@@ -666,7 +666,10 @@ public final class PipelineBench {
 
   // ------------------------------------------------------------------ helpers
 
-  /** Bytes of the newest chk-N directory plus the shared directories, under {@code dir}. */
+  /**
+   * Bytes of the newest completed chk-N directory (one with its {@code _metadata}) plus the shared
+   * directories, under {@code dir}.
+   */
   static long latestCheckpointBytes(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -679,7 +682,7 @@ public final class PipelineBench {
         try (Stream<Path> entries = Files.list(job)) {
           for (Path e : entries.toList()) {
             String name = e.getFileName().toString();
-            if (name.startsWith("chk-")) {
+            if (name.startsWith("chk-") && Files.exists(e.resolve("_metadata"))) {
               long id = Long.parseLong(name.substring(4));
               if (id > newestId) {
                 newestId = id;
