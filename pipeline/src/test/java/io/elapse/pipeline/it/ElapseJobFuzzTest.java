@@ -266,6 +266,22 @@ class ElapseJobFuzzTest {
         wrong.merge(what, 1L, Long::sum);
       }
     }
+    long expiredValidLabels =
+        byOrigin.entrySet().stream()
+            .filter(x -> x.getValue().expect().equals(VALID_LABEL))
+            .filter(x -> deadByOrigin.containsKey(x.getKey()))
+            .count();
+    System.out.printf(
+        "fuzz: %d records sent (%d bad, %d valid events, %d valid labels of which %d expired);"
+            + " dead letters by reason %s; modelUpdatesRejected %d; bad records by kind %s%n",
+        plan.size(),
+        bad.size(),
+        validEvents,
+        plan.stream().filter(x -> x.expect().equals(VALID_LABEL)).count(),
+        expiredValidLabels,
+        new TreeMap<>(byReason),
+        rejectedMetric,
+        expectedByKind);
     assertThat(wrong)
         .as("records whose outcome is wrong (kinds sent: %s)", expectedByKind)
         .isEmpty();
