@@ -323,15 +323,19 @@ class ElapseJobFuzzTest {
             "fuzz.",
             "--hmac-key-file",
             keyFile.toString());
-    // Every tampered or undecodable record is reported; none of them (all versioned 1000.x and
-    // above) passes for the newest verified version, which is still one the job published (1.x).
+    long incompatible =
+        bad.stream().filter(p -> p.expect().equals(ReasonCodes.INCOMPATIBLE_MODEL)).count();
+    // Every tampered or undecodable record is reported; none of the tampered ones (all versioned
+    // 1000.x and above) passes for the newest verified version (the job's 1.x, or a well-signed
+    // update of another configuration at 0.x, which only the job can tell apart).
     assertThat(code).as(err.toString()).isZero();
     assertThat(err.toString())
         .contains(
             integrity
                 + " failing the integrity check, "
-                + (badModel - integrity)
-                + " undecodable; newest verified version: 1.");
+                + (badModel - integrity - incompatible)
+                + " undecodable; newest verified version: ")
+        .containsPattern("newest verified version: [01]\\.");
   }
 
   // ------------------------------------------------------------------ generators
@@ -516,6 +520,26 @@ class ElapseJobFuzzTest {
                 md,
                 models.encode(ModelIntegrity.seal(versioned(signed), "not-the-key")),
                 ReasonCodes.INTEGRITY));
+    ModelUpdate otherModel =
+        CoordinatorCore.cold(
+                TestSettings.small(
+                    Map.of(
+                        "elapse.model.num-features", "2",
+                        "elapse.model.hidden-size", "12",
+                        "elapse.coordinator.hmac-key", KEY)))
+            .toUpdate(1_000L);
+    g.put(
+        "model:incompatible",
+        () ->
+            bad(
+                md,
+                models.encode(
+                    ModelIntegrity.seal(
+                        ModelUpdate.newBuilder(otherModel)
+                            .setVersion(new ModelVersion(0L, (long) rnd.nextInt(1000)))
+                            .build(),
+                        KEY)),
+                ReasonCodes.INCOMPATIBLE_MODEL));
     g.put(
         "model:huge-garbage",
         () -> bad(md, randomBytes(2 << 20, 2 << 20), ReasonCodes.UNDECODABLE));
