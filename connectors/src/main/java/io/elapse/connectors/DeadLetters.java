@@ -10,6 +10,20 @@ public final class DeadLetters {
   /** Stage name of the decode operator. */
   public static final String STAGE_DECODE = "decode";
 
+  /**
+   * The most raw value bytes a dead letter copies. Together with the other caps it keeps every dead
+   * letter far below Kafka's default 1 MB record limit, whatever the rejected record's size: an
+   * oversized dead letter would fail the exactly-once sink and so the whole job. The full record
+   * stays at its origin (topic, partition, offset).
+   */
+  public static final int MAX_VALUE_BYTES = 256 * 1024;
+
+  /** The most raw key bytes a dead letter copies. */
+  public static final int MAX_KEY_BYTES = 16 * 1024;
+
+  /** The most characters of the message and of the entity id a dead letter keeps. */
+  public static final int MAX_TEXT_CHARS = 8 * 1024;
+
   private DeadLetters() {}
 
   /**
@@ -29,19 +43,48 @@ public final class DeadLetters {
       String stage,
       String entityIdOrNull,
       Instant failedAt) {
+    requireText(message, "message");
+    byte[] key = origin == null ? null : origin.key;
+    byte[] value = origin == null ? null : origin.value;
+    StringBuilder text = new StringBuilder(truncate(message, MAX_TEXT_CHARS));
+    if (value != null && value.length > MAX_VALUE_BYTES) {
+      text.append(" [value cut to its first ")
+          .append(MAX_VALUE_BYTES)
+          .append(" of ")
+          .append(value.length)
+          .append(" bytes; the whole record stays at its origin]");
+    }
+    if (key != null && key.length > MAX_KEY_BYTES) {
+      text.append(" [key cut to its first ")
+          .append(MAX_KEY_BYTES)
+          .append(" of ")
+          .append(key.length)
+          .append(" bytes]");
+    }
     return DeadLetter.newBuilder()
         .setSourceTopic(origin == null || origin.topic == null ? "" : origin.topic)
         .setSourcePartition(origin == null ? -1 : origin.partition)
         .setSourceOffset(origin == null ? -1L : origin.offset)
-        .setKey(origin == null || origin.key == null ? null : ByteBuffer.wrap(origin.key.clone()))
-        .setValue(
-            origin == null || origin.value == null ? null : ByteBuffer.wrap(origin.value.clone()))
+        .setKey(key == null ? null : ByteBuffer.wrap(prefix(key, MAX_KEY_BYTES)))
+        .setValue(value == null ? null : ByteBuffer.wrap(prefix(value, MAX_VALUE_BYTES)))
         .setReason(requireText(reason, "reason"))
-        .setMessage(requireText(message, "message"))
+        .setMessage(text.toString())
         .setStage(requireText(stage, "stage"))
-        .setEntityId(entityIdOrNull)
+        .setEntityId(entityIdOrNull == null ? null : truncate(entityIdOrNull, MAX_TEXT_CHARS))
         .setFailedAt(failedAt)
         .build();
+  }
+
+  /** The first {@code max} bytes of {@code bytes} (a copy). */
+  private static byte[] prefix(byte[] bytes, int max) {
+    return java.util.Arrays.copyOf(bytes, Math.min(bytes.length, max));
+  }
+
+  /** {@code text} cut to {@code max} characters, saying how long it was. */
+  private static String truncate(String text, int max) {
+    return text.length() <= max
+        ? text
+        : text.substring(0, max) + "... [cut: " + text.length() + " characters in all]";
   }
 
   /** The dead letter of a failed decode of {@code origin} in the decode stage. */

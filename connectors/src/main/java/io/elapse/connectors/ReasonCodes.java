@@ -38,6 +38,12 @@ public final class ReasonCodes {
   /** A model update whose checksum or signature does not match. */
   public static final String INTEGRITY = "integrity";
 
+  /** A verified model update whose configuration does not match the running job's. */
+  public static final String INCOMPATIBLE_MODEL = "incompatible-model";
+
+  /** A label that cannot wait: too many labels already wait for unseen events of its entity. */
+  public static final String OVERFLOW = "overflow";
+
   /** A record whose type does not belong on the topic it was read from. */
   public static final String WRONG_TYPE = "wrong-type";
 
@@ -54,6 +60,8 @@ public final class ReasonCodes {
           UNKNOWN_EVENT,
           UNKNOWN_TASK,
           INTEGRITY,
+          INCOMPATIBLE_MODEL,
+          OVERFLOW,
           WRONG_TYPE);
 
   private ReasonCodes() {}

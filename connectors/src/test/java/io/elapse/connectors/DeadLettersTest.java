@@ -60,4 +60,27 @@ class DeadLettersTest {
   void rawRecordIsAFlinkPojo() {
     assertThat(TypeInformation.of(RawRecord.class)).isInstanceOf(PojoTypeInfo.class);
   }
+
+  @Test
+  void aHugeRecordGivesADeadLetterFarBelowTheOneMegabyteRecordLimit() {
+    byte[] value = new byte[2 << 20];
+    byte[] key = new byte[100_000];
+    RawRecord origin = new RawRecord("elapse.model", 0, 9L, 1_000L, key, value);
+    String huge = "x".repeat(600_000);
+
+    DeadLetter letter =
+        DeadLetters.of(origin, ReasonCodes.UNDECODABLE, "bad: " + huge, "model-loop", huge);
+    byte[] encoded = AvroCodec.of(DeadLetter.class).encode(letter);
+
+    assertThat(encoded.length).isLessThan(400_000);
+    assertThat(letter.getValue().remaining()).isEqualTo(DeadLetters.MAX_VALUE_BYTES);
+    assertThat(letter.getKey().remaining()).isEqualTo(DeadLetters.MAX_KEY_BYTES);
+    assertThat(letter.getMessage())
+        .startsWith("bad: xxx")
+        .contains("[cut: 600005 characters in all]")
+        .contains("value cut to its first 262144 of 2097152 bytes")
+        .contains("key cut to its first 16384 of 100000 bytes");
+    assertThat(letter.getEntityId()).hasSizeLessThan(9_000);
+    assertThat(letter.getSourceOffset()).isEqualTo(9L);
+  }
 }

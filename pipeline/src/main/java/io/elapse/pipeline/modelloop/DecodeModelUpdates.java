@@ -67,7 +67,7 @@ public final class DecodeModelUpdates extends ProcessFunction<RawRecord, ModelSt
       rejectedIntegrity.inc();
       ctx.output(
           DEAD_LETTERS,
-          DeadLetters.of(raw, "incompatible-model", e.getMessage(), "model-loop", null));
+          DeadLetters.of(raw, ReasonCodes.INCOMPATIBLE_MODEL, e.getMessage(), "model-loop", null));
     }
   }
 }

@@ -65,7 +65,12 @@ final class KafkaJobFixture implements AutoCloseable {
 
   /** A local environment (MiniCluster) for {@code settings}, with restarts allowed. */
   static StreamExecutionEnvironment environment(JobSettings settings) {
-    Configuration conf = ElapseJob.environmentConfig(settings, new Configuration());
+    return environment(settings, new Configuration());
+  }
+
+  /** As {@link #environment(JobSettings)}, starting from {@code base} (e.g. metric reporters). */
+  static StreamExecutionEnvironment environment(JobSettings settings, Configuration base) {
+    Configuration conf = ElapseJob.environmentConfig(settings, base);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));

@@ -1,0 +1,63 @@
+package io.elapse.pipeline.it;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+/**
+ * A Flink metric reporter that keeps every counter a job registers, by name, so a test on a
+ * MiniCluster (same JVM) can read the job's own metrics. Enable it with {@link #configure}.
+ */
+public final class CapturingReporter implements MetricReporter, MetricReporterFactory {
+
+  private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
+
+  /** Turns the reporter on in {@code conf}. */
+  static void configure(org.apache.flink.configuration.Configuration conf) {
+    conf.setString("metrics.reporter.capture.factory.class", CapturingReporter.class.getName());
+  }
+
+  /** The sum of every counter named {@code name} registered so far (0 when none). */
+  static long sum(String name) {
+    return COUNTERS.getOrDefault(name, List.of()).stream().mapToLong(Counter::getCount).sum();
+  }
+
+  /** Whether a counter named {@code name} was registered. */
+  static boolean registered(String name) {
+    return COUNTERS.containsKey(name);
+  }
+
+  /** Forgets every counter (between tests). */
+  static void clear() {
+    COUNTERS.clear();
+  }
+
+  @Override
+  public MetricReporter createMetricReporter(Properties properties) {
+    return new CapturingReporter();
+  }
+
+  @Override
+  public void open(MetricConfig config) {}
+
+  @Override
+  public void close() {}
+
+  @Override
+  public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
+    if (metric instanceof Counter c) {
+      COUNTERS.computeIfAbsent(metricName, k -> new CopyOnWriteArrayList<>()).add(c);
+    }
+  }
+
+  @Override
+  public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {}
+}
