@@ -52,6 +52,14 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(
+      names = "-D",
+      mapFallbackValue = "",
+      description =
+          "One job setting over the demo's own, e.g. -Delapse.train.learning-rate=0.01 (see the"
+              + " README's configuration table).")
+  Map<String, String> overrides = new HashMap<>();
+
+  @Option(
       names = "--duration",
       defaultValue = "2 min",
       description = "How long to stream (e.g. 90 s, 2 min; default: ${DEFAULT-VALUE}).")
@@ -169,14 +177,14 @@ public final class DemoCommand implements Callable<Integer> {
       conf.set(RestOptions.PORT, port);
       conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
       conf.set(RestOptions.ADDRESS, "localhost");
-      JobSettings mainSettings = demoSettings(variant, taskNames);
+      JobSettings mainSettings = demoSettings(variant, taskNames, overrides);
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
               ElapseJob.environmentConfig(mainSettings, conf));
       ElapseJob.configure(env, mainSettings);
       ElapseJob.define(env, main, mainSettings, false, "");
       if (compare) {
-        ElapseJob.define(env, none, demoSettings("NONE", taskNames), false, "none-");
+        ElapseJob.define(env, none, demoSettings("NONE", taskNames, overrides), false, "none-");
       }
       JobClient job = env.executeAsync("elapse-demo");
       say("Flink MiniCluster running the job; web UI at http://localhost:" + port);
@@ -327,7 +335,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Settings sized for a laptop demo: a smaller model than the defaults, versions every 100 ms. */
-  static JobSettings demoSettings(String variant, List<String> tasks) {
+  static JobSettings demoSettings(
+      String variant, List<String> tasks, Map<String, String> overrides) {
     Map<String, String> m = new HashMap<>();
     m.put("elapse.model.variant", variant);
     m.put("elapse.model.tasks", String.join(";", tasks));
@@ -341,6 +350,8 @@ public final class DemoCommand implements Callable<Integer> {
     m.put("elapse.coordinator.publish-interval", "100 ms");
     m.put("elapse.checkpoint.interval", "5 s");
     m.put("elapse.time.max-event-wait", "2 s");
+    m.putAll(overrides);
+    m.put("elapse.model.variant", variant);
     return JobSettings.from(Configuration.fromMap(m));
   }
 

@@ -68,6 +68,9 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     implements TwoInputStreamOperator<EntityInput, ModelState, Prediction>,
         Triggerable<String, VoidNamespace> {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LearnerOperator.class);
+
   /** Side output of dead letters from this stage. */
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("learner-dead-letters", new AvroRecordTypeInfo<>(DeadLetter.class)) {};
@@ -182,6 +185,13 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
       // Send what was computed against the old version now, so the next batch is all fresh.
       flushGradients();
       scorer.install(m);
+      if (m.step % 50 == 0) {
+        LOG.info(
+            "installed version {}.{} {} ms after the coordinator made it",
+            m.epoch,
+            m.step,
+            System.currentTimeMillis() - m.createdAt);
+      }
     }
   }
 

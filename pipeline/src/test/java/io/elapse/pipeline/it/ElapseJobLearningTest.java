@@ -183,7 +183,7 @@ class ElapseJobLearningTest {
     // Both variants learn online through the whole job (Kafka in, model loop, Kafka out). The job
     // does not yet reproduce the model-level advantage of DECAY over NONE (TimeAwareLearningTest,
     // OfflineLearningTest) reliably: the margin is printed, not asserted (see README, limitations).
-    assertThat(n.auc()).as("NONE beats the base rate (AUC 0.5)").isGreaterThan(0.53);
-    assertThat(d.auc()).as("DECAY beats the base rate (AUC 0.5)").isGreaterThan(0.53);
+    assertThat(n.auc()).as("NONE learns (base rate: AUC 0.5)").isGreaterThan(0.65);
+    assertThat(d.auc()).as("DECAY learns (base rate: AUC 0.5)").isGreaterThan(0.65);
   }
 }
