@@ -105,7 +105,11 @@ public final class Report {
     h.append(lineChart("Prequential AUC", all, LiveEvaluator.Point::slidingAuc));
     h.append(lineChart("ECE (15 bins)", all, LiveEvaluator.Point::slidingEce));
     h.append(lineChart("Conformal set coverage", all, LiveEvaluator.Point::slidingCoverage));
-    h.append(lineChart("Predictions per second", all, LiveEvaluator.Point::predictionsPerSecond));
+    h.append(
+        lineChart(
+            "Committed predictions per second (10 s average)",
+            all,
+            LiveEvaluator.Point::predictionsPerSecond));
     h.append(reliabilityChart(all));
     h.append("</div></body></html>\n");
     Files.writeString(dir.resolve("index.html"), h.toString());

@@ -40,6 +40,8 @@ public final class LiveEvaluator implements AutoCloseable {
       double predictionsPerSecond,
       long maxModelStep) {}
 
+  private static final double RATE_WINDOW_SECONDS = 10;
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String predictionsTopic;
   private final Map<String, Integer> taskIndex = new HashMap<>();
@@ -53,8 +55,9 @@ public final class LiveEvaluator implements AutoCloseable {
   private long labelsJoined;
   private long labelDelaySumMillis;
   private long maxStep;
-  private long lastSamplePredictions;
-  private double lastSampleSeconds;
+
+  /** Earlier samples as {seconds, predictions}, for a rate over the last 10 s. */
+  private final java.util.ArrayDeque<double[]> recent = new java.util.ArrayDeque<>();
 
   /**
    * Reads {@code predictionsTopic} and {@code labelsTopic} with {@code consumerProperties}
@@ -160,10 +163,12 @@ public final class LiveEvaluator implements AutoCloseable {
   public Point sample() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     MetricsReport s = sliding.report();
-    double rate =
-        seconds > lastSampleSeconds
-            ? (predictions - lastSamplePredictions) / (seconds - lastSampleSeconds)
-            : 0;
+    // Over 10 s: committed predictions become visible in bursts, one per checkpoint.
+    while (recent.size() > 1 && seconds - recent.peekFirst()[0] > RATE_WINDOW_SECONDS) {
+      recent.pollFirst();
+    }
+    double[] since = recent.isEmpty() ? new double[] {0, 0} : recent.peekFirst();
+    double rate = seconds > since[0] ? (predictions - since[1]) / (seconds - since[0]) : 0;
     Point point =
         new Point(
             seconds,
@@ -176,8 +181,7 @@ public final class LiveEvaluator implements AutoCloseable {
             rate,
             maxStep);
     series.add(point);
-    lastSamplePredictions = predictions;
-    lastSampleSeconds = seconds;
+    recent.addLast(new double[] {seconds, predictions});
     return point;
   }
 
