@@ -207,8 +207,8 @@ public final class TimeAwareLstmCell {
     final float[] f = s.f;
     final float[] o = s.o;
     final float[] i = s.i;
-    tanh(z, g, 0, hs);
-    sigmoid(z, z, hs, g4);
+    Vec.tanh(z, g, 0, hs);
+    Vec.sigmoid(z, z, hs, g4);
     System.arraycopy(z, hs, f, 0, hs);
     System.arraycopy(z, 2 * hs, o, 0, hs);
     System.arraycopy(z, 3 * hs, i, 0, hs);
@@ -221,7 +221,7 @@ public final class TimeAwareLstmCell {
       }
       case DECAY -> {
         final float[] d = s.decay;
-        decay(phi, s.decayTmp, d);
+        Vec.expNegScaled(rate, phi, s.decayTmp, d, hs);
         for (int n = 0; n < hs; n++) {
           c[n] = f[n] * d[n] * cPrev[n] + i[n] * g[n];
         }
@@ -232,12 +232,12 @@ public final class TimeAwareLstmCell {
         for (int n = 0; n < hs; n++) {
           u[n] = wtt[n] * phi;
         }
-        sigmoid(u, u, 0, hs);
+        Vec.sigmoid(u, u, 0, hs);
         System.arraycopy(z, g4, t, 0, hs);
         for (int n = 0; n < hs; n++) {
           t[n] += u[n];
         }
-        sigmoid(t, t, 0, hs);
+        Vec.sigmoid(t, t, 0, hs);
         for (int n = 0; n < hs; n++) {
           c[n] = f[n] * cPrev[n] + i[n] * t[n] * g[n];
         }
@@ -245,31 +245,9 @@ public final class TimeAwareLstmCell {
     }
     final float[] tc = s.tanhC;
     final float[] h = s.h;
-    tanh(c, tc, 0, hs);
+    Vec.tanh(c, tc, 0, hs);
     for (int n = 0; n < hs; n++) {
       h[n] = o[n] * tc[n];
-    }
-  }
-
-  private static void tanh(float[] src, float[] dst, int from, int to) {
-    for (int q = from; q < to; q++) {
-      // tanh via one exp in double: accurate to float rounding for all x.
-      final float x = src[q];
-      double e = Math.exp(-2.0 * Math.abs(x));
-      double t = (1.0 - e) / (1.0 + e);
-      dst[q] = (float) (x < 0 ? -t : t);
-    }
-  }
-
-  private static void sigmoid(float[] src, float[] dst, int from, int to) {
-    for (int q = from; q < to; q++) {
-      dst[q] = (float) (1.0 / (1.0 + Math.exp(-src[q])));
-    }
-  }
-
-  private void decay(float phi, double[] tmp, float[] d) {
-    for (int n = 0; n < hs; n++) {
-      d[n] = phi == 0f ? 1f : (float) Math.exp(-rate[n] * phi);
     }
   }
 
