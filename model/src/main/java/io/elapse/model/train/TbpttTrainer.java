@@ -226,11 +226,10 @@ public final class TbpttTrainer {
       rows[i] = rowIds[order[i]];
       System.arraycopy(rowVals, order[i] * emb, vals, i * emb, emb);
     }
-    Gradient g = new Gradient(emb, dense, rows, vals, true);
-    if (config.gradClipNorm() > 0) {
-      g = g.clipped(config.gradClipNorm());
-    }
-    return new TrainingResult(loss, present, g, labelLogits);
+    // the same scaling as Gradient.clipped, without a second copy
+    Gradient.clipInPlace(dense, vals, config.gradClipNorm());
+    return new TrainingResult(
+        loss, present, new Gradient(emb, dense, rows, vals, true), labelLogits);
   }
 
   /** The configuration this trainer is sized for. */
