@@ -35,39 +35,41 @@ import io.elapse.model.config.TimeModulation;
  *
  * Head: logits = b_o + hᵀW_o (K independent sigmoid outputs).
  *
- * <p>The cell keeps a reference to the parameter array (owned and never modified by {@code
- * LstmModel}) and precomputes transposed copies for the backward pass. Instances are immutable and
- * thread-safe; all mutable state lives in the caller's {@link StepCache}.
+ * <p>Compute layout: the cell keeps a reference to the parameter array (owned and never modified by
+ * {@code LstmModel}) for the embedding, and copies the dense weights once, at construction, into
+ * one {@code float[]} per row: input rows [W_x row j | W_t row j] (4H, or 5H with the time gate, so
+ * the gates and the time gate come out of one pass), recurrent rows W_h row j, head rows W_o row j,
+ * and for the backward pass the transposed rows [W_h column c ; W_x column c restricted to the
+ * embedding] (H + E), W_t columns restricted to the embedding and W_o columns. Every matrix-vector
+ * product is then a sum of axpy passes over whole rows, which C2 vectorizes (see {@code Vec}). The
+ * serialized flat layout ({@link ParameterLayout}) is unchanged. Instances are immutable and
+ * thread-safe; all mutable state lives in the caller's {@link StepCache} and {@link CellGradient}.
  */
 public final class TimeAwareLstmCell {
   private final int hs;
   private final int g4;
+  private final int zw;
   private final int in;
   private final int emb;
   private final int nf;
   private final int k;
   private final TimeModulation mod;
   private final float[] p;
-  // absolute offsets in p
   private final int pEmb;
-  private final int pWx;
-  private final int pWh;
-  private final int pB;
-  private final int pLam;
-  private final int pTw;
-  private final int pTwtt;
-  private final int pTb;
-  private final int pHw;
-  private final int pHb;
-  private final int dense0;
-  // transposes for backward: [4H][H], [4H][E], [H][E], [K][H]
-  private final float[] whT;
-  private final float[] wxEmbT;
-  private final float[] twEmbT;
-  private final float[] hwT;
+  // compute layout (see the class javadoc)
+  private final float[][] xRows; // [I][Z]
+  private final float[][] hRows; // [H][4H]
+  private final float[] bias; // [Z]: b, then b_t for TIME_GATE
+  private final float[][] headRows; // [H][K]
+  private final float[] headBias; // [K]
+  private final float[][] backRows; // [4H][H+E]
+  private final float[][] timeBackRows; // [H][E] (TIME_GATE)
+  private final float[][] headBackRows; // [K][H]
   // DECAY: softplus(λ) and σ(λ)
-  private final float[] rate;
+  private final double[] rate;
   private final float[] rateDeriv;
+  // TIME_GATE: w_tt
+  private final float[] wtt;
 
   /**
    * Binds the kernels to a parameter array.
@@ -83,6 +85,7 @@ public final class TimeAwareLstmCell {
     }
     hs = config.hiddenSize();
     g4 = 4 * hs;
+    zw = zWidth(config);
     in = config.inputSize();
     emb = config.embeddingDim();
     nf = config.numFeatures();
@@ -90,56 +93,80 @@ public final class TimeAwareLstmCell {
     mod = config.modulation();
     p = params;
     pEmb = layout.offset(Group.EMBEDDING);
-    pWx = layout.offset(Group.W_X);
-    pWh = layout.offset(Group.W_H);
-    pB = layout.offset(Group.B);
-    pLam = layout.has(Group.DECAY_LAMBDA) ? layout.offset(Group.DECAY_LAMBDA) : -1;
-    pTw = layout.has(Group.TIME_W) ? layout.offset(Group.TIME_W) : -1;
-    pTwtt = layout.has(Group.TIME_WTT) ? layout.offset(Group.TIME_WTT) : -1;
-    pTb = layout.has(Group.TIME_B) ? layout.offset(Group.TIME_B) : -1;
-    pHw = layout.offset(Group.HEAD_W);
-    pHb = layout.offset(Group.HEAD_B);
-    dense0 = layout.denseOffset();
-    whT = new float[g4 * hs];
+    final int pWx = layout.offset(Group.W_X);
+    final int pWh = layout.offset(Group.W_H);
+    final boolean gate = mod == TimeModulation.TIME_GATE;
+    final int pTw = gate ? layout.offset(Group.TIME_W) : -1;
+    final int pHw = layout.offset(Group.HEAD_W);
+    xRows = new float[in][zw];
+    for (int j = 0; j < in; j++) {
+      System.arraycopy(p, pWx + j * g4, xRows[j], 0, g4);
+      if (gate) {
+        System.arraycopy(p, pTw + j * hs, xRows[j], g4, hs);
+      }
+    }
+    hRows = new float[hs][g4];
     for (int j = 0; j < hs; j++) {
-      for (int col = 0; col < g4; col++) {
-        whT[col * hs + j] = p[pWh + j * g4 + col];
+      System.arraycopy(p, pWh + j * g4, hRows[j], 0, g4);
+    }
+    bias = new float[zw];
+    System.arraycopy(p, layout.offset(Group.B), bias, 0, g4);
+    if (gate) {
+      System.arraycopy(p, layout.offset(Group.TIME_B), bias, g4, hs);
+    }
+    headRows = new float[hs][k];
+    for (int j = 0; j < hs; j++) {
+      System.arraycopy(p, pHw + j * k, headRows[j], 0, k);
+    }
+    headBias = new float[k];
+    System.arraycopy(p, layout.offset(Group.HEAD_B), headBias, 0, k);
+    backRows = new float[g4][hs + emb];
+    for (int col = 0; col < g4; col++) {
+      for (int j = 0; j < hs; j++) {
+        backRows[col][j] = p[pWh + j * g4 + col];
+      }
+      for (int e = 0; e < emb; e++) {
+        backRows[col][hs + e] = p[pWx + e * g4 + col];
       }
     }
-    wxEmbT = new float[g4 * emb];
-    for (int j = 0; j < emb; j++) {
-      for (int col = 0; col < g4; col++) {
-        wxEmbT[col * emb + j] = p[pWx + j * g4 + col];
-      }
-    }
-    if (mod == TimeModulation.TIME_GATE) {
-      twEmbT = new float[hs * emb];
-      for (int j = 0; j < emb; j++) {
-        for (int n = 0; n < hs; n++) {
-          twEmbT[n * emb + j] = p[pTw + j * hs + n];
+    if (gate) {
+      timeBackRows = new float[hs][emb];
+      for (int n = 0; n < hs; n++) {
+        for (int e = 0; e < emb; e++) {
+          timeBackRows[n][e] = p[pTw + e * hs + n];
         }
       }
+      wtt = new float[hs];
+      System.arraycopy(p, layout.offset(Group.TIME_WTT), wtt, 0, hs);
     } else {
-      twEmbT = null;
+      timeBackRows = null;
+      wtt = null;
     }
-    hwT = new float[k * hs];
-    for (int j = 0; j < hs; j++) {
-      for (int t = 0; t < k; t++) {
-        hwT[t * hs + j] = p[pHw + j * k + t];
+    headBackRows = new float[k][hs];
+    for (int t = 0; t < k; t++) {
+      for (int j = 0; j < hs; j++) {
+        headBackRows[t][j] = p[pHw + j * k + t];
       }
     }
     if (mod == TimeModulation.DECAY) {
-      rate = new float[hs];
+      final int pLam = layout.offset(Group.DECAY_LAMBDA);
+      rate = new double[hs];
       rateDeriv = new float[hs];
       for (int n = 0; n < hs; n++) {
         double lam = p[pLam + n];
-        rate[n] = (float) softplus(lam);
+        rate[n] = softplus(lam);
         rateDeriv[n] = (float) sigmoid(lam);
       }
     } else {
       rate = null;
       rateDeriv = null;
     }
+  }
+
+  /** Width Z of the pre-activation vector: 4H, plus H for the TIME_GATE time gate. */
+  static int zWidth(ModelConfig config) {
+    int h = config.hiddenSize();
+    return config.modulation() == TimeModulation.TIME_GATE ? 5 * h : 4 * h;
   }
 
   /** softplus(x) = log(1 + eˣ), computed stably. */
@@ -150,13 +177,6 @@ public final class TimeAwareLstmCell {
   /** The logistic function. */
   public static double sigmoid(double x) {
     return 1.0 / (1.0 + Math.exp(-x));
-  }
-
-  private static float tanh(float x) {
-    // tanh via one exp in double: accurate to float rounding for all x.
-    double e = Math.exp(-2.0 * Math.abs(x));
-    double t = (1.0 - e) / (1.0 + e);
-    return (float) (x < 0 ? -t : t);
   }
 
   /**
@@ -179,47 +199,55 @@ public final class TimeAwareLstmCell {
     s.phi = phi;
     s.bucket = bucket;
     System.arraycopy(hPrev, 0, s.hPrev, 0, hs);
-    final float[] z = s.gates;
-    System.arraycopy(p, pB, z, 0, g4);
-    gemvRows(x, in, p, pWx, g4, z);
-    gemvRows(hPrev, hs, p, pWh, g4, z);
-    for (int n = 0; n < hs; n++) {
-      z[n] = tanh(z[n]);
-    }
-    for (int n = hs; n < g4; n++) {
-      z[n] = (float) (1.0 / (1.0 + Math.exp(-z[n])));
-    }
+    final float[] z = s.z;
+    System.arraycopy(bias, 0, z, 0, zw);
+    Vec.gemv(x, in, xRows, zw, z);
+    Vec.gemv(s.hPrev, hs, hRows, g4, z);
+    final float[] g = s.g;
+    final float[] f = s.f;
+    final float[] o = s.o;
+    final float[] i = s.i;
+    Vec.tanh(z, g, 0, hs);
+    Vec.sigmoid(z, z, hs, g4);
+    System.arraycopy(z, hs, f, 0, hs);
+    System.arraycopy(z, 2 * hs, o, 0, hs);
+    System.arraycopy(z, 3 * hs, i, 0, hs);
     final float[] c = s.c;
-    final float[] tc = s.tanhC;
-    final float[] h = s.h;
     switch (mod) {
       case NONE -> {
         for (int n = 0; n < hs; n++) {
-          c[n] = z[hs + n] * cPrev[n] + z[3 * hs + n] * z[n];
+          c[n] = f[n] * cPrev[n] + i[n] * g[n];
         }
       }
       case DECAY -> {
         final float[] d = s.decay;
+        Vec.expNegScaled(rate, phi, s.decayTmp, d, hs);
         for (int n = 0; n < hs; n++) {
-          d[n] = phi == 0f ? 1f : (float) Math.exp(-rate[n] * (double) phi);
-          c[n] = z[hs + n] * d[n] * cPrev[n] + z[3 * hs + n] * z[n];
+          c[n] = f[n] * d[n] * cPrev[n] + i[n] * g[n];
         }
       }
       case TIME_GATE -> {
         final float[] u = s.inner;
         final float[] t = s.timeGate;
-        System.arraycopy(p, pTb, t, 0, hs);
-        gemvRows(x, in, p, pTw, hs, t);
         for (int n = 0; n < hs; n++) {
-          u[n] = (float) sigmoid(p[pTwtt + n] * (double) phi);
-          t[n] = (float) sigmoid(t[n] + u[n]);
-          c[n] = z[hs + n] * cPrev[n] + z[3 * hs + n] * t[n] * z[n];
+          u[n] = wtt[n] * phi;
+        }
+        Vec.sigmoid(u, u, 0, hs);
+        System.arraycopy(z, g4, t, 0, hs);
+        for (int n = 0; n < hs; n++) {
+          t[n] += u[n];
+        }
+        Vec.sigmoid(t, t, 0, hs);
+        for (int n = 0; n < hs; n++) {
+          c[n] = f[n] * cPrev[n] + i[n] * t[n] * g[n];
         }
       }
     }
+    final float[] tc = s.tanhC;
+    final float[] h = s.h;
+    Vec.tanh(c, tc, 0, hs);
     for (int n = 0; n < hs; n++) {
-      tc[n] = tanh(c[n]);
-      h[n] = z[2 * hs + n] * tc[n];
+      h[n] = o[n] * tc[n];
     }
   }
 
@@ -230,49 +258,34 @@ public final class TimeAwareLstmCell {
    * @param logits receives K logits
    */
   public void head(float[] h, float[] logits) {
-    System.arraycopy(p, pHb, logits, 0, k);
-    for (int j = 0; j < hs; j++) {
-      final float hj = h[j];
-      if (hj != 0f) {
-        axpy(hj, p, pHw + j * k, logits, k);
-      }
-    }
+    System.arraycopy(headBias, 0, logits, 0, k);
+    Vec.gemv(h, hs, headRows, k, logits);
   }
 
   /**
-   * Backward of the head: accumulates dW_o, db_o into {@code dense} and W_o·dLogits into {@code dh}
+   * Backward of the head: accumulates dW_o, db_o into {@code grad} and W_o·dLogits into {@code dh}
    * (both in place).
    *
    * @param h the hidden state the logits came from
    * @param dLogits dL/dlogits (K), not modified
    * @param dh accumulates dL/dh (H)
-   * @param dense accumulates the dense gradient (indexed from {@link
-   *     ParameterLayout#denseOffset()})
+   * @param grad accumulates the dense gradient
    */
-  public void headBackward(float[] h, float[] dLogits, float[] dh, float[] dense) {
-    final int oW = pHw - dense0;
-    final int oB = pHb - dense0;
-    for (int t = 0; t < k; t++) {
-      dense[oB + t] += dLogits[t];
-    }
+  public void headBackward(float[] h, float[] dLogits, float[] dh, CellGradient grad) {
+    Vec.add(dLogits, grad.headBias, k);
     for (int j = 0; j < hs; j++) {
       final float hj = h[j];
       if (hj != 0f) {
-        axpy(hj, dLogits, 0, dense, oW + j * k, k);
+        Vec.axpy(hj, dLogits, grad.headRows[j], k);
       }
     }
-    for (int t = 0; t < k; t++) {
-      final float dl = dLogits[t];
-      if (dl != 0f) {
-        axpy(dl, hwT, t * hs, dh, 0, hs);
-      }
-    }
+    Vec.gemv(dLogits, k, headBackRows, hs, dh);
   }
 
   /**
    * Backward of one step (in place on the output arrays, documented hot-path kernel). Computes the
    * step's gate gradients (kept in the cache for {@link #accumulateWeightGradients}), accumulates
-   * the bias, λ and time-gate vector gradients into {@code dense}, and writes dL/dh_{t−1},
+   * the bias, λ and time-gate vector gradients into {@code grad}, and writes dL/dh_{t−1},
    * dL/dc_{t−1} and the embedding-row gradient. Weight matrices are accumulated afterwards, for all
    * steps at once, by {@link #accumulateWeightGradients}.
    *
@@ -282,7 +295,7 @@ public final class TimeAwareLstmCell {
    * @param dc dL/dc_t from the future, not modified
    * @param dhPrev receives dL/dh_{t−1} (overwritten)
    * @param dcPrev receives dL/dc_{t−1} (overwritten)
-   * @param dense accumulates the dense gradient
+   * @param grad accumulates the dense gradient
    * @param dEmb receives dL/d(embedding row of the step's bucket) (E, overwritten)
    */
   public void backward(
@@ -292,146 +305,135 @@ public final class TimeAwareLstmCell {
       float[] dc,
       float[] dhPrev,
       float[] dcPrev,
-      float[] dense,
+      CellGradient grad,
       float[] dEmb) {
-    final float[] z = s.gates;
-    final float[] dz = s.dz;
+    final float[] g = s.g;
+    final float[] f = s.f;
+    final float[] o = s.o;
+    final float[] i = s.i;
     final float[] tc = s.tanhC;
-    final float phi = s.phi;
-    final boolean decay = mod == TimeModulation.DECAY;
-    final boolean gate = mod == TimeModulation.TIME_GATE;
-    final float[] dzt = s.dzt;
-    for (int n = 0; n < hs; n++) {
-      final float g = z[n];
-      final float f = z[hs + n];
-      final float o = z[2 * hs + n];
-      final float i = z[3 * hs + n];
-      final float t = gate ? s.timeGate[n] : 1f;
-      final float d = decay ? s.decay[n] : 1f;
-      final float dO = dh[n] * tc[n];
-      final float dC = dc[n] + dh[n] * o * (1f - tc[n] * tc[n]);
-      dcPrev[n] = dC * f * d;
-      final float dFeff = dC * cPrev[n];
-      final float dI = dC * t * g;
-      final float dG = dC * i * t;
-      dz[n] = dG * (1f - g * g);
-      dz[hs + n] = dFeff * d * f * (1f - f);
-      dz[2 * hs + n] = dO * o * (1f - o);
-      dz[3 * hs + n] = dI * i * (1f - i);
-      if (decay) {
-        // d = exp(-softplus(λ) φ): ∂d/∂λ = -φ σ(λ) d
-        dense[pLam - dense0 + n] += dFeff * f * (-phi) * rateDeriv[n] * d;
+    final float[] dzg = s.dzg;
+    final float[] dzf = s.dzf;
+    final float[] dzo = s.dzo;
+    final float[] dzi = s.dzi;
+    switch (mod) {
+      case NONE -> {
+        for (int n = 0; n < hs; n++) {
+          final float dO = dh[n] * tc[n];
+          final float dC = dc[n] + dh[n] * o[n] * (1f - tc[n] * tc[n]);
+          dcPrev[n] = dC * f[n];
+          dzg[n] = dC * i[n] * (1f - g[n] * g[n]);
+          dzf[n] = dC * cPrev[n] * f[n] * (1f - f[n]);
+          dzo[n] = dO * o[n] * (1f - o[n]);
+          dzi[n] = dC * g[n] * i[n] * (1f - i[n]);
+        }
       }
-      if (gate) {
-        final float dT = dC * i * g;
-        final float dZt = dT * t * (1f - t);
-        dzt[n] = dZt;
-        final float u = s.inner[n];
-        dense[pTb - dense0 + n] += dZt;
-        dense[pTwtt - dense0 + n] += dZt * u * (1f - u) * phi;
+      case DECAY -> {
+        final float[] d = s.decay;
+        final float[] lam = grad.lambda;
+        final float[] rd = rateDeriv;
+        final float mphi = -s.phi;
+        for (int n = 0; n < hs; n++) {
+          final float dO = dh[n] * tc[n];
+          final float dC = dc[n] + dh[n] * o[n] * (1f - tc[n] * tc[n]);
+          final float dFeff = dC * cPrev[n];
+          dcPrev[n] = dC * f[n] * d[n];
+          dzg[n] = dC * i[n] * (1f - g[n] * g[n]);
+          dzf[n] = dFeff * d[n] * f[n] * (1f - f[n]);
+          dzo[n] = dO * o[n] * (1f - o[n]);
+          dzi[n] = dC * g[n] * i[n] * (1f - i[n]);
+          // d = exp(-softplus(λ) φ): ∂d/∂λ = -φ σ(λ) d
+          lam[n] += dFeff * f[n] * mphi * rd[n] * d[n];
+        }
+      }
+      case TIME_GATE -> {
+        final float[] t = s.timeGate;
+        final float[] u = s.inner;
+        final float[] dzt = s.dzt;
+        final float[] dwtt = grad.wtt;
+        final float phi = s.phi;
+        for (int n = 0; n < hs; n++) {
+          final float dO = dh[n] * tc[n];
+          final float dC = dc[n] + dh[n] * o[n] * (1f - tc[n] * tc[n]);
+          dcPrev[n] = dC * f[n];
+          dzg[n] = dC * i[n] * t[n] * (1f - g[n] * g[n]);
+          dzf[n] = dC * cPrev[n] * f[n] * (1f - f[n]);
+          dzo[n] = dO * o[n] * (1f - o[n]);
+          dzi[n] = dC * t[n] * g[n] * i[n] * (1f - i[n]);
+          final float dZt = dC * i[n] * g[n] * t[n] * (1f - t[n]);
+          dzt[n] = dZt;
+          dwtt[n] += dZt * u[n] * (1f - u[n]) * phi;
+        }
       }
     }
-    final int oB = pB - dense0;
-    for (int col = 0; col < g4; col++) {
-      dense[oB + col] += dz[col];
+    final float[] dz = s.dz;
+    System.arraycopy(dzg, 0, dz, 0, hs);
+    System.arraycopy(dzf, 0, dz, hs, hs);
+    System.arraycopy(dzo, 0, dz, 2 * hs, hs);
+    System.arraycopy(dzi, 0, dz, 3 * hs, hs);
+    if (mod == TimeModulation.TIME_GATE) {
+      System.arraycopy(s.dzt, 0, dz, g4, hs);
     }
-    java.util.Arrays.fill(dhPrev, 0f);
-    java.util.Arrays.fill(dEmb, 0f);
-    gemvRows(dz, g4, whT, 0, hs, dhPrev);
-    gemvRows(dz, g4, wxEmbT, 0, emb, dEmb);
-    if (gate) {
-      gemvRows(dzt, hs, twEmbT, 0, emb, dEmb);
+    Vec.add(dz, grad.bias, zw);
+    final float[] dhe = s.dhe;
+    java.util.Arrays.fill(dhe, 0f);
+    Vec.gemv(dz, g4, backRows, hs + emb, dhe);
+    System.arraycopy(dhe, 0, dhPrev, 0, hs);
+    System.arraycopy(dhe, hs, dEmb, 0, emb);
+    if (mod == TimeModulation.TIME_GATE) {
+      final float[] de = s.de;
+      java.util.Arrays.fill(de, 0f);
+      Vec.gemv(s.dzt, hs, timeBackRows, emb, de);
+      Vec.add(de, dEmb, emb);
     }
   }
 
   /**
    * Accumulates the weight-matrix gradients of steps {@code [0, count)} after their {@link
    * #backward} calls: dW_x += Σ_t x_t ⊗ dz_t, dW_h += Σ_t h_{t−1} ⊗ dz_t, and for TIME_GATE dW_t +=
-   * Σ_t x_t ⊗ dzt_t (four steps per pass over each gradient row).
+   * Σ_t x_t ⊗ dzt_t (one pass with W_x, as the input rows hold both; four steps per pass over a
+   * gradient row).
    */
-  public void accumulateWeightGradients(StepCache[] steps, int count, float[] dense) {
-    outer(steps, count, true, false, in, dense, pWx - dense0, g4);
-    outer(steps, count, false, false, hs, dense, pWh - dense0, g4);
-    if (mod == TimeModulation.TIME_GATE) {
-      outer(steps, count, true, true, in, dense, pTw - dense0, hs);
-    }
-  }
-
-  private static void outer(
-      StepCache[] st, int count, boolean useX, boolean useT, int rows, float[] y, int yOff, int n) {
-    int t = 0;
-    for (; t + 4 <= count; t += 4) {
-      final float[] a0 = useX ? st[t].x : st[t].hPrev;
-      final float[] a1 = useX ? st[t + 1].x : st[t + 1].hPrev;
-      final float[] a2 = useX ? st[t + 2].x : st[t + 2].hPrev;
-      final float[] a3 = useX ? st[t + 3].x : st[t + 3].hPrev;
-      final float[] d0 = useT ? st[t].dzt : st[t].dz;
-      final float[] d1 = useT ? st[t + 1].dzt : st[t + 1].dz;
-      final float[] d2 = useT ? st[t + 2].dzt : st[t + 2].dz;
-      final float[] d3 = useT ? st[t + 3].dzt : st[t + 3].dz;
-      for (int j = 0; j < rows; j++) {
-        final float b0 = a0[j];
-        final float b1 = a1[j];
-        final float b2 = a2[j];
-        final float b3 = a3[j];
-        final int o = yOff + j * n;
-        for (int q = 0; q < n; q++) {
-          y[o + q] += b0 * d0[q] + b1 * d1[q] + b2 * d2[q] + b3 * d3[q];
-        }
+  public void accumulateWeightGradients(StepCache[] st, int count, CellGradient grad) {
+    for (int j = 0; j < in; j++) {
+      final float[] y = grad.xRows[j];
+      int t = 0;
+      for (; t + 4 <= count; t += 4) {
+        Vec.axpy4(
+            st[t].x[j],
+            st[t].dz,
+            st[t + 1].x[j],
+            st[t + 1].dz,
+            st[t + 2].x[j],
+            st[t + 2].dz,
+            st[t + 3].x[j],
+            st[t + 3].dz,
+            y,
+            zw);
+      }
+      for (; t < count; t++) {
+        Vec.axpy(st[t].x[j], st[t].dz, y, zw);
       }
     }
-    for (; t < count; t++) {
-      final float[] a0 = useX ? st[t].x : st[t].hPrev;
-      final float[] d0 = useT ? st[t].dzt : st[t].dz;
-      for (int j = 0; j < rows; j++) {
-        final float b0 = a0[j];
-        final int o = yOff + j * n;
-        for (int q = 0; q < n; q++) {
-          y[o + q] += b0 * d0[q];
-        }
+    for (int j = 0; j < hs; j++) {
+      final float[] y = grad.hRows[j];
+      int t = 0;
+      for (; t + 4 <= count; t += 4) {
+        Vec.axpy4(
+            st[t].hPrev[j],
+            st[t].dz,
+            st[t + 1].hPrev[j],
+            st[t + 1].dz,
+            st[t + 2].hPrev[j],
+            st[t + 2].dz,
+            st[t + 3].hPrev[j],
+            st[t + 3].dz,
+            y,
+            g4);
       }
-    }
-  }
-
-  /**
-   * y[0..n) += Σ_{j<rows} v[j] · w[off + j·n .. off + j·n + n): a row-major matrix-vector product
-   * done as axpy passes, four rows per pass (auto-vectorized by C2).
-   */
-  private static void gemvRows(float[] v, int rows, float[] w, int off, int n, float[] y) {
-    int j = 0;
-    for (; j + 4 <= rows; j += 4) {
-      final float v0 = v[j];
-      final float v1 = v[j + 1];
-      final float v2 = v[j + 2];
-      final float v3 = v[j + 3];
-      final int o0 = off + j * n;
-      final int o1 = o0 + n;
-      final int o2 = o1 + n;
-      final int o3 = o2 + n;
-      for (int q = 0; q < n; q++) {
-        y[q] += v0 * w[o0 + q] + v1 * w[o1 + q] + v2 * w[o2 + q] + v3 * w[o3 + q];
+      for (; t < count; t++) {
+        Vec.axpy(st[t].hPrev[j], st[t].dz, y, g4);
       }
-    }
-    for (; j < rows; j++) {
-      final float v0 = v[j];
-      final int o0 = off + j * n;
-      for (int q = 0; q < n; q++) {
-        y[q] += v0 * w[o0 + q];
-      }
-    }
-  }
-
-  /** y[0..n) += a · src[srcOff..srcOff+n) (auto-vectorized by C2). */
-  private static void axpy(float a, float[] src, int srcOff, float[] y, int n) {
-    for (int q = 0; q < n; q++) {
-      y[q] += a * src[srcOff + q];
-    }
-  }
-
-  /** y[yOff..yOff+n) += a · src[srcOff..srcOff+n). */
-  private static void axpy(float a, float[] src, int srcOff, float[] y, int yOff, int n) {
-    for (int q = 0; q < n; q++) {
-      y[yOff + q] += a * src[srcOff + q];
     }
   }
 

@@ -48,8 +48,9 @@ public final class GradientAccumulator {
               + " and E="
               + g.embeddingDim());
     }
+    final float[] gd = g.denseArray();
     for (int q = 0; q < dense.length; q++) {
-      dense[q] += g.denseAt(q);
+      dense[q] += gd[q];
     }
     int[] rows = g.rows();
     float[] vals = g.rowValues();

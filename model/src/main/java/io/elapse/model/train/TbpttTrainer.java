@@ -5,6 +5,7 @@ import io.elapse.model.EventInput;
 import io.elapse.model.LstmModel;
 import io.elapse.model.ParameterLayout;
 import io.elapse.model.ParameterLayout.Group;
+import io.elapse.model.cell.CellGradient;
 import io.elapse.model.cell.StepCache;
 import io.elapse.model.cell.TimeAwareLstmCell;
 import io.elapse.model.config.LossConfig;
@@ -47,7 +48,7 @@ public final class TbpttTrainer {
   private final float[] dcPrev;
   private final float[] logits;
   private final float[] dLogits;
-  private final float[] dense;
+  private final CellGradient grad;
   private final float[] dEmb;
   private final int[] rowIds;
   private final float[] rowVals;
@@ -73,7 +74,7 @@ public final class TbpttTrainer {
     dcPrev = new float[hs];
     logits = new float[k];
     dLogits = new float[k];
-    dense = new float[layout.denseSize()];
+    grad = new CellGradient(config);
     dEmb = new float[emb];
     rowIds = new int[w];
     rowVals = new float[w * emb];
@@ -115,7 +116,6 @@ public final class TbpttTrainer {
       MaskedBceWithLogits.countPresent(l.targetsView());
       last = Math.max(last, (int) (l.sequence() - oldest));
     }
-    Arrays.fill(dense, 0f);
     if (last < 0) {
       return new TrainingResult(0.0, 0, Gradient.zero(layout), new float[0][]);
     }
@@ -131,6 +131,7 @@ public final class TbpttTrainer {
           p == 0 ? startC : caches[p - 1].c(),
           caches[p]);
     }
+    grad.clear();
     double loss = 0;
     int present = 0;
     int nRows = 0;
@@ -159,7 +160,7 @@ public final class TbpttTrainer {
         loss +=
             MaskedBceWithLogits.lossAndGradient(logits, y, l.sampleWeight(), lossConfig, dLogits);
         present += n;
-        cell.headBackward(h, dLogits, dh, dense);
+        cell.headBackward(h, dLogits, dh, grad);
         if (l2a > 0) {
           double sq = 0;
           for (int j = 0; j < hs; j++) {
@@ -170,7 +171,7 @@ public final class TbpttTrainer {
         }
       }
       cell.backward(
-          caches[p], p == 0 ? startC : caches[p - 1].c(), dh, dc, dhPrev, dcPrev, dense, dEmb);
+          caches[p], p == 0 ? startC : caches[p - 1].c(), dh, dc, dhPrev, dcPrev, grad, dEmb);
       int bucket = events[p].bucket();
       int r = 0;
       while (r < nRows && rowIds[r] != bucket) {
@@ -189,10 +190,11 @@ public final class TbpttTrainer {
     }
     if (present == 0) {
       Arrays.fill(events, null);
-      Arrays.fill(dense, 0f);
       return new TrainingResult(0.0, 0, Gradient.zero(layout), labelLogits);
     }
-    cell.accumulateWeightGradients(caches, last + 1, dense);
+    cell.accumulateWeightGradients(caches, last + 1, grad);
+    float[] dense = new float[layout.denseSize()];
+    grad.writeDense(dense);
     float l2w = lossConfig.l2Weights();
     if (l2w > 0) {
       for (Group g : new Group[] {Group.W_X, Group.W_H, Group.TIME_W, Group.HEAD_W}) {
@@ -224,11 +226,10 @@ public final class TbpttTrainer {
       rows[i] = rowIds[order[i]];
       System.arraycopy(rowVals, order[i] * emb, vals, i * emb, emb);
     }
-    Gradient g = new Gradient(emb, dense.clone(), rows, vals, true);
-    if (config.gradClipNorm() > 0) {
-      g = g.clipped(config.gradClipNorm());
-    }
-    return new TrainingResult(loss, present, g, labelLogits);
+    // the same scaling as Gradient.clipped, without a second copy
+    Gradient.clipInPlace(dense, vals, config.gradClipNorm());
+    return new TrainingResult(
+        loss, present, new Gradient(emb, dense, rows, vals, true), labelLogits);
   }
 
   /** The configuration this trainer is sized for. */
