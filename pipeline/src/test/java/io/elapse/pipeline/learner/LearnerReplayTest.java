@@ -33,9 +33,12 @@ import org.junit.jupiter.api.Test;
  * The learner operator and the coordinator core, driven in stream order through a test harness with
  * one optimizer step per 64 labels, learn the synthetic stream as well as the model-level replay
  * ({@code OfflineLearningTest}). {@code staleVersions} delays every model version on its way back
- * to the learner; measured on this stream (DECAY / NONE AUC): 0 versions 0.788 / 0.779, 1: 0.768 /
- * 0.758, 2: 0.730 / 0.723, 3: 0.714 / 0.704, 10: 0.553 / 0.512, hence the coordinator's bounded
- * staleness ({@code elapse.coordinator.max-staleness}).
+ * to the learner; measured on the stream before its triggers stopped counting at their own event
+ * (DECAY / NONE AUC): 0 versions 0.788 / 0.779, 1: 0.768 / 0.758, 2: 0.730 / 0.723, 3: 0.714 /
+ * 0.704, 10: 0.553 / 0.512, hence the coordinator's bounded staleness ({@code
+ * elapse.coordinator.max-staleness}). On the current stream (2026-12-03, deterministic): TIME_GATE
+ * 0.798, DECAY 0.754, NONE 0.751, so the time gate's margin over NONE is asserted here, where it
+ * does not depend on scheduling, and again through the whole job in {@code ElapseJobLearningTest}.
  */
 class LearnerReplayTest {
 
@@ -149,7 +152,7 @@ class LearnerReplayTest {
   }
 
   @Test
-  void harnessReplayLearnsLikeTheOfflineScheme() throws Exception {
+  void harnessReplayLearnsAndTheTimeGateBeatsThePlainCell() throws Exception {
     SyntheticSpec spec =
         new SyntheticSpec(
             200,
@@ -164,10 +167,14 @@ class LearnerReplayTest {
             false,
             11L);
     SyntheticStream.Generated g = new SyntheticStream(spec).generate();
+    double gate = replay("TIME_GATE", g, 4, 0);
     double decay = replay("DECAY", g, 4, 0);
     double none = replay("NONE", g, 4, 0);
-    System.out.printf("harness replay AUC (second half): DECAY %.4f NONE %.4f%n", decay, none);
-    assertThat(decay).isGreaterThan(0.72);
-    assertThat(none).isGreaterThan(0.72);
+    System.out.printf(
+        "harness replay AUC (second half): TIME_GATE %.4f DECAY %.4f NONE %.4f%n",
+        gate, decay, none);
+    assertThat(none).as("NONE learns").isGreaterThan(0.70);
+    assertThat(decay).as("DECAY learns").isGreaterThan(0.70);
+    assertThat(gate - none).as("TIME_GATE beats NONE").isGreaterThan(0.03);
   }
 }
