@@ -285,7 +285,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     if (waiting >= settings.pendingLabelMax()) {
       deadLetter(
           label,
-          "overflow",
+          ReasonCodes.OVERFLOW,
           "already "
               + waiting
               + " labels wait for unseen events of this entity (max "
