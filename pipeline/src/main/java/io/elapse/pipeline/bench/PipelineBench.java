@@ -18,6 +18,7 @@ import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.synth.SyntheticProducer;
 import io.elapse.pipeline.synth.SyntheticSpec;
 import io.elapse.pipeline.synth.SyntheticStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -38,7 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraphHasherV2;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,7 +87,9 @@ public final class PipelineBench {
       double cpuCores,
       long committed,
       long checkpointBytes,
-      long largestCheckpointBytes) {}
+      long largestCheckpointBytes,
+      long learnerKeyedStateBytes,
+      long evaluatorKeyedStateBytes) {}
 
   /** The latency measurement. */
   public record Latency(
@@ -138,14 +148,13 @@ public final class PipelineBench {
       if (a != null) {
         result.put("ratio_b_over_a", b.eventsPerSecond() / a.eventsPerSecond());
       }
-      result.put(
-          "state_bytes_per_entity",
-          (double) (b.largestCheckpointBytes() - b.checkpointBytes()) / o.entities());
+      result.put("state_bytes_per_entity", (double) b.learnerKeyedStateBytes() / o.entities());
       result.put(
           "state_bytes_per_entity_source",
-          "(largest completed checkpoint of the Elapse job during the run, sampled every 5 s,"
-              + " minus its last checkpoint, which no longer holds keyed entity state and is"
-              + " the model, optimizer and operator state) / entities");
+          "largest keyed state of the learner operator (uid 'learner', all subtasks, timers"
+              + " included) in a completed checkpoint of the Elapse job, read from the"
+              + " checkpoint's _metadata every 5 s and at the end, / entities");
+      result.put("evaluator_join_keyed_state_bytes", b.evaluatorKeyedStateBytes());
       result.put(
           "checkpoint_bytes_per_entity_largest",
           (double) b.largestCheckpointBytes() / o.entities());
@@ -317,6 +326,9 @@ public final class PipelineBench {
       long committed = -1;
       long checkpointBytes = 0;
       long maxCheckpointBytes = 0;
+      long learnerBytes = 0;
+      long evaluatorBytes = 0;
+      Path checkpoints = workDir.resolve("checkpoints-" + run);
       while (true) {
         Thread.sleep(250);
         long now = System.nanoTime();
@@ -343,12 +355,14 @@ public final class PipelineBench {
         if (now - lastPrint > 5_000_000_000L) {
           lastPrint = now;
           progress(run + " " + job, now - start, Math.min(written, n), n);
-          maxCheckpointBytes =
-              Math.max(
-                  maxCheckpointBytes, latestCheckpointBytes(workDir.resolve("checkpoints-" + run)));
+          maxCheckpointBytes = Math.max(maxCheckpointBytes, latestCheckpointBytes(checkpoints));
+          learnerBytes = Math.max(learnerBytes, keyedStateBytes(checkpoints, "learner"));
+          evaluatorBytes = Math.max(evaluatorBytes, keyedStateBytes(checkpoints, "evaluator-join"));
         }
         if (written >= n && probe.stable() == written) {
-          checkpointBytes = latestCheckpointBytes(workDir.resolve("checkpoints-" + run));
+          checkpointBytes = latestCheckpointBytes(checkpoints);
+          learnerBytes = Math.max(learnerBytes, keyedStateBytes(checkpoints, "learner"));
+          evaluatorBytes = Math.max(evaluatorBytes, keyedStateBytes(checkpoints, "evaluator-join"));
           committed = probe.countCommitted();
           if (committed >= n) {
             break;
@@ -385,7 +399,9 @@ public final class PipelineBench {
               (cpu90 - cpu10) / 1e9 / seconds,
               committed,
               checkpointBytes,
-              Math.max(maxCheckpointBytes, checkpointBytes));
+              Math.max(maxCheckpointBytes, checkpointBytes),
+              learnerBytes,
+              evaluatorBytes);
       say(
           String.format(
               Locale.ROOT,
@@ -682,6 +698,64 @@ public final class PipelineBench {
    * Bytes of the newest completed chk-N directory (one with its {@code _metadata}) plus the shared
    * directories, under {@code dir}.
    */
+  /**
+   * Managed keyed state bytes (all subtasks) of the operator with {@code uid} in the newest
+   * completed checkpoint under {@code dir}, from the checkpoint's {@code _metadata}; 0 when there
+   * is none yet or the operator has no keyed state in it.
+   */
+  static long keyedStateBytes(Path dir, String uid) throws IOException {
+    Path newest = newestCheckpoint(dir);
+    if (newest == null) {
+      return 0;
+    }
+    OperatorID id = new OperatorID(StreamGraphHasherV2.generateUserSpecifiedHash(uid));
+    CheckpointMetadata metadata;
+    try (DataInputStream in =
+        new DataInputStream(Files.newInputStream(newest.resolve("_metadata")))) {
+      metadata =
+          Checkpoints.loadCheckpointMetadata(
+              in, PipelineBench.class.getClassLoader(), newest.toString());
+    } catch (IOException e) {
+      return 0; // deleted under us by checkpoint retention: the next sample reads a newer one
+    }
+    long bytes = 0;
+    for (OperatorState operator : metadata.getOperatorStates()) {
+      if (operator.getOperatorID().equals(id)) {
+        for (OperatorSubtaskState subtask : operator.getStates()) {
+          for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
+            bytes += handle.getStateSize();
+          }
+        }
+      }
+    }
+    return bytes;
+  }
+
+  private static Path newestCheckpoint(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    Path newest = null;
+    long newestId = -1;
+    try (Stream<Path> jobs = Files.list(dir)) {
+      for (Path job : jobs.toList()) {
+        try (Stream<Path> entries = Files.list(job)) {
+          for (Path e : entries.toList()) {
+            String name = e.getFileName().toString();
+            if (name.startsWith("chk-") && Files.exists(e.resolve("_metadata"))) {
+              long id = Long.parseLong(name.substring(4));
+              if (id > newestId) {
+                newestId = id;
+                newest = e;
+              }
+            }
+          }
+        }
+      }
+    }
+    return newest;
+  }
+
   static long latestCheckpointBytes(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -847,8 +921,13 @@ public final class PipelineBench {
     System.out.printf(
         Locale.ROOT,
         "%-34s %33.0f%n",
-        "keyed state bytes per entity",
+        "learner keyed state bytes/entity",
         (Double) r.get("state_bytes_per_entity"));
+    System.out.printf(
+        Locale.ROOT,
+        "%-34s %33s%n",
+        "evaluator join keyed state bytes",
+        String.format(Locale.ROOT, "%,d", b.evaluatorKeyedStateBytes()));
     if (l != null) {
       System.out.printf(
           Locale.ROOT,
