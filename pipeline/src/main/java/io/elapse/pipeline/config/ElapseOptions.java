@@ -350,7 +350,8 @@ public final class ElapseOptions {
       key("elapse.state.backend")
           .stringType()
           .defaultValue("hashmap")
-          .withDescription("hashmap (embedded default) or rocksdb (clusters, many entities).");
+          .withDescription(
+              "hashmap (embedded default) or rocksdb (clusters, many entities; its checkpoints are incremental unless execution.checkpointing.incremental says otherwise).");
 
   /** Job parallelism. */
   public static final ConfigOption<Integer> PARALLELISM =

@@ -1,0 +1,44 @@
+package io.elapse.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elapse.pipeline.config.JobSettings;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentConfigTest {
+
+  private static Configuration envFor(Map<String, String> settings) {
+    Configuration conf = Configuration.fromMap(settings);
+    return ElapseJob.environmentConfig(JobSettings.from(conf), conf);
+  }
+
+  @Test
+  void rocksDbCheckpointsAreIncrementalByDefault() {
+    Configuration c = envFor(Map.of("elapse.state.backend", "rocksdb"));
+    assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+    assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+  }
+
+  @Test
+  void anExplicitIncrementalSettingWins() {
+    Configuration c =
+        envFor(
+            Map.of(
+                "elapse.state.backend",
+                "rocksdb",
+                CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(),
+                "false"));
+    assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+  }
+
+  @Test
+  void theHeapBackendIsLeftAlone() {
+    Configuration c = envFor(Map.of());
+    assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+    assertThat(c.contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+  }
+}
