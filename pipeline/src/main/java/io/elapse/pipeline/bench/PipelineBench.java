@@ -21,8 +21,11 @@ import io.elapse.pipeline.synth.SyntheticStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -784,19 +787,29 @@ public final class PipelineBench {
     return newest == null ? 0 : sizeOf(newest) + shared;
   }
 
+  /**
+   * Bytes of the regular files under {@code p}; files and directories deleted while walking (a
+   * subsumed checkpoint, or an incremental checkpoint's shared files no longer referenced) count 0.
+   */
   private static long sizeOf(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      return s.filter(Files::isRegularFile)
-          .mapToLong(
-              f -> {
-                try {
-                  return Files.size(f);
-                } catch (IOException e) {
-                  return 0; // deleted while walking (an older checkpoint being subsumed)
-                }
-              })
-          .sum();
-    }
+    long[] total = {0};
+    Files.walkFileTree(
+        p,
+        new SimpleFileVisitor<Path>() {
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              total[0] += attrs.size();
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return total[0];
   }
 
   private static long processCpuNanos() {
