@@ -42,6 +42,10 @@ public final class Report {
     m.put("labels", r.labels());
     m.put("dead_letters", r.deadLetters());
     m.put("auc", r.metrics().overall().auc());
+    // the sliding-window AUC of the last live sample: what the model does once it has learned
+    double atEnd =
+        r.series().isEmpty() ? Double.NaN : r.series().get(r.series().size() - 1).slidingAuc();
+    m.put("auc_at_end", Double.isNaN(atEnd) ? null : atEnd);
     m.put("macro_auc", r.metrics().macroAuc());
     m.put("log_loss", r.metrics().overall().logLoss());
     m.put("ece", r.metrics().overall().ece());

@@ -18,6 +18,7 @@ import java.util.List;
  * @param startMillis event time of the stream's start
  * @param drift whether the task -> trigger mapping changes half-way
  * @param seed random seed
+ * @param signal how strongly and for how long a trigger raises a task's probability
  */
 public record SyntheticSpec(
     int entities,
@@ -30,7 +31,64 @@ public record SyntheticSpec(
     double meanGapMillis,
     long startMillis,
     boolean drift,
-    long seed) {
+    long seed,
+    Signal signal) {
+
+  /**
+   * The outcome model of {@link SyntheticStream}: a task's true probability is {@code
+   * sigmoid(baseLogit + triggerBoost · [its trigger type happened within its horizon])}, with the
+   * horizon of each task drawn uniformly between {@code minHorizonGaps} and {@code maxHorizonGaps}
+   * mean gaps.
+   *
+   * @param baseLogit logit of a task's probability when not triggered
+   * @param triggerBoost added to the logit when triggered
+   * @param minHorizonGaps shortest horizon, in mean gaps between two events of an entity
+   * @param maxHorizonGaps longest horizon, in mean gaps
+   */
+  public record Signal(
+      double baseLogit, double triggerBoost, double minHorizonGaps, double maxHorizonGaps) {
+
+    /** sigmoid(-4.6) ≈ 0.01 untriggered, sigmoid(-0.6) ≈ 0.35 triggered, horizons 0.5–3 gaps. */
+    public static final Signal DEFAULT = new Signal(-4.6, 4.0, 0.5, 3.0);
+
+    /** Validates every field. */
+    public Signal {
+      require(
+          Double.isFinite(baseLogit) && Double.isFinite(triggerBoost),
+          "baseLogit and triggerBoost must be finite, got " + baseLogit + ", " + triggerBoost);
+      require(
+          minHorizonGaps > 0 && maxHorizonGaps >= minHorizonGaps,
+          "horizons must satisfy 0 < min <= max, got " + minHorizonGaps + ", " + maxHorizonGaps);
+    }
+  }
+
+  /** A spec with the {@link Signal#DEFAULT default signal}. */
+  public SyntheticSpec(
+      int entities,
+      int events,
+      int eventTypes,
+      List<String> tasks,
+      double labelFraction,
+      double taskPresence,
+      double meanLabelDelayMillis,
+      double meanGapMillis,
+      long startMillis,
+      boolean drift,
+      long seed) {
+    this(
+        entities,
+        events,
+        eventTypes,
+        tasks,
+        labelFraction,
+        taskPresence,
+        meanLabelDelayMillis,
+        meanGapMillis,
+        startMillis,
+        drift,
+        seed,
+        Signal.DEFAULT);
+  }
 
   /** Validates every field. */
   public SyntheticSpec {
@@ -46,6 +104,7 @@ public record SyntheticSpec(
         "taskPresence must be in (0,1], got " + taskPresence);
     require(meanLabelDelayMillis >= 0, "meanLabelDelayMillis must be >= 0");
     require(meanGapMillis > 0, "meanGapMillis must be > 0, got " + meanGapMillis);
+    require(signal != null, "signal must not be null");
     tasks = List.copyOf(tasks);
   }
 

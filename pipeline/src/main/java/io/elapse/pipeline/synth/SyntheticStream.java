@@ -17,11 +17,13 @@ import java.util.SplittableRandom;
  * <p>Each entity emits events with a self-exciting rhythm: after an event, the next gap is short (a
  * burst) with probability 0.5 and long otherwise, both exponential. Event types are uniform over
  * {@code eventTypes}. Task {@code k} has a trigger type {@code t_k} and a horizon {@code tau_k};
- * its true probability at an event is {@code sigmoid(b + 4 * [an earlier event of type t_k happened
- * within tau_k before this event])}, with {@code b = -4.6}. The event itself does not count: its
- * type alone would tell a model the answer without any memory. Only elapsed time tells whether the
- * earlier trigger is still recent, so a model that lets time modulate its memory should beat one
- * that does not. With {@code drift}, the trigger types rotate half-way through the stream.
+ * its true probability at an event is {@code sigmoid(b + boost * [an earlier event of type t_k
+ * happened within tau_k before this event])}, with {@code b}, {@code boost} and the range of {@code
+ * tau_k} from the spec's {@link SyntheticSpec.Signal} (by default b = -4.6, boost 4, tau_k between
+ * 0.5 and 3 mean gaps). The event itself does not count: its type alone would tell a model the
+ * answer without any memory. Only elapsed time tells whether the earlier trigger is still recent,
+ * so a model that lets time modulate its memory should beat one that does not. With {@code drift},
+ * the trigger types rotate half-way through the stream.
  *
  * <p>A fraction of events get a label record that holds each task with probability {@code
  * taskPresence} (the rest missing), drawn from the true probability, arriving after an exponential
@@ -38,9 +40,6 @@ public final class SyntheticStream {
   /** The generated stream: events in event-time order and labels in label-time order. */
   public record Generated(List<GeneratedEvent> events, List<GeneratedLabel> labels) {}
 
-  private static final double BASE_LOGIT = -4.6; // sigmoid(-4.6) ~ 0.01
-  private static final double TRIGGER_BOOST = 4.0; // sigmoid(-0.6) ~ 0.35 when triggered
-
   private final SyntheticSpec spec;
 
   /** Creates a generator for the given spec. */
@@ -52,14 +51,18 @@ public final class SyntheticStream {
   public Generated generate() {
     SplittableRandom rnd = new SplittableRandom(spec.seed());
     int k = spec.tasks().size();
+    SyntheticSpec.Signal signal = spec.signal();
     int[] trigger = new int[k];
     int[] triggerAfterDrift = new int[k];
     double[] horizon = new double[k];
     for (int i = 0; i < k; i++) {
       trigger[i] = i % spec.eventTypes();
       triggerAfterDrift[i] = (i + 1 + spec.eventTypes() / 2) % spec.eventTypes();
-      // Horizons between 0.5 and 3 mean gaps: short enough that time since the trigger matters.
-      horizon[i] = spec.meanGapMillis() * (0.5 + 2.5 * rnd.nextDouble());
+      // Horizons of a few mean gaps: short enough that time since the trigger matters.
+      horizon[i] =
+          spec.meanGapMillis()
+              * (signal.minHorizonGaps()
+                  + (signal.maxHorizonGaps() - signal.minHorizonGaps()) * rnd.nextDouble());
     }
 
     long[] clock = new long[spec.entities()];
@@ -89,7 +92,8 @@ public final class SyntheticStream {
         int trig = drifted ? triggerAfterDrift[t] : trigger[t];
         long seen = lastSeenOfType[entity][trig];
         boolean recent = seen != Long.MIN_VALUE && time - seen <= horizon[t];
-        p[t] = TimeAwareLstmCell.sigmoid(BASE_LOGIT + (recent ? TRIGGER_BOOST : 0.0));
+        p[t] =
+            TimeAwareLstmCell.sigmoid(signal.baseLogit() + (recent ? signal.triggerBoost() : 0.0));
       }
       lastSeenOfType[entity][type] = time; // after the outcome: a trigger acts on later events
       String entityId = "entity-" + entity;
