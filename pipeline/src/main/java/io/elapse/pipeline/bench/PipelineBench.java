@@ -288,7 +288,9 @@ public final class PipelineBench {
   }
 
   private StreamExecutionEnvironment environment(JobSettings settings) {
-    Configuration conf = ElapseJob.environmentConfig(settings, new Configuration());
+    // --set also carries Flink options (e.g. taskmanager.memory.managed.size), so they reach the
+    // MiniCluster and not only the job's settings.
+    Configuration conf = ElapseJob.environmentConfig(settings, Configuration.fromMap(o.settings()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     ElapseJob.configure(env, settings);
     return env;

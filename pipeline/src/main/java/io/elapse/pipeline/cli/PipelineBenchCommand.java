@@ -76,7 +76,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--set",
-      description = "A job setting, e.g. --set elapse.checkpoint.interval=5s (repeatable).")
+      description =
+          "A job or Flink setting, e.g. --set elapse.checkpoint.interval=5s or --set taskmanager.memory.managed.size=2g (repeatable).")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(
