@@ -6,7 +6,9 @@ import io.elapse.pipeline.config.JobSettings;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentConfigTest {
@@ -21,6 +23,19 @@ class EnvironmentConfigTest {
     Configuration c = envFor(Map.of("elapse.state.backend", "rocksdb"));
     assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
     assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+    assertThat(c.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("2g"));
+  }
+
+  @Test
+  void anExplicitManagedMemorySizeWins() {
+    Configuration c =
+        envFor(
+            Map.of(
+                "elapse.state.backend",
+                "rocksdb",
+                TaskManagerOptions.MANAGED_MEMORY_SIZE.key(),
+                "512m"));
+    assertThat(c.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("512m"));
   }
 
   @Test
@@ -40,5 +55,6 @@ class EnvironmentConfigTest {
     Configuration c = envFor(Map.of());
     assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
     assertThat(c.contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+    assertThat(c.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isFalse();
   }
 }

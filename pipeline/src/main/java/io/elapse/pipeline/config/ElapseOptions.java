@@ -351,7 +351,7 @@ public final class ElapseOptions {
           .stringType()
           .defaultValue("hashmap")
           .withDescription(
-              "hashmap (embedded default) or rocksdb (clusters, many entities; its checkpoints are incremental unless execution.checkpointing.incremental says otherwise).");
+              "hashmap (embedded default) or rocksdb (clusters, many entities; its checkpoints are incremental unless execution.checkpointing.incremental says otherwise, and a local MiniCluster gets 2 GB of managed memory for it unless taskmanager.memory.managed.size is set).");
 
   /** Job parallelism. */
   public static final ConfigOption<Integer> PARALLELISM =
