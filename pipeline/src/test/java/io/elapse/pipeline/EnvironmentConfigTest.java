@@ -18,6 +18,11 @@ class EnvironmentConfigTest {
     return ElapseJob.environmentConfig(JobSettings.from(conf), conf);
   }
 
+  /** RocksDB with one Flink option set explicitly. */
+  private static Configuration rocksDbWith(String key, String value) {
+    return envFor(Map.of("elapse.state.backend", "rocksdb", key, value));
+  }
+
   @Test
   void rocksDbCheckpointsAreIncrementalByDefault() {
     Configuration c = envFor(Map.of("elapse.state.backend", "rocksdb"));
@@ -28,25 +33,13 @@ class EnvironmentConfigTest {
 
   @Test
   void anExplicitManagedMemorySizeWins() {
-    Configuration c =
-        envFor(
-            Map.of(
-                "elapse.state.backend",
-                "rocksdb",
-                TaskManagerOptions.MANAGED_MEMORY_SIZE.key(),
-                "512m"));
+    Configuration c = rocksDbWith(TaskManagerOptions.MANAGED_MEMORY_SIZE.key(), "512m");
     assertThat(c.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("512m"));
   }
 
   @Test
   void anExplicitIncrementalSettingWins() {
-    Configuration c =
-        envFor(
-            Map.of(
-                "elapse.state.backend",
-                "rocksdb",
-                CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(),
-                "false"));
+    Configuration c = rocksDbWith(CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key(), "false");
     assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
   }
 
