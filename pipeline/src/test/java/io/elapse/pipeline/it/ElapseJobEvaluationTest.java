@@ -64,7 +64,10 @@ class ElapseJobEvaluationTest {
                 if (!all.isEmpty()) {
                   latest.set(all.get(all.size() - 1));
                 }
-                return latest.get() != null && latest.get().getCounts().getJoinedLabels() >= labels;
+                // a report can count every label before the last unlabelled predictions
+                return latest.get() != null
+                    && latest.get().getCounts().getJoinedLabels() >= labels
+                    && latest.get().getCounts().getPredictions() >= stream.events().size();
               });
         }
         Evaluation last = latest.get();
