@@ -10,8 +10,11 @@ import io.elapse.pipeline.eval.EvaluationSettings;
 import io.elapse.pipeline.eval.Evaluator;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,29 +34,24 @@ public final class ElapseJob {
   public static Configuration environmentConfig(JobSettings settings, Configuration conf) {
     Configuration c = new Configuration(conf);
     c.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend());
-    if ("rocksdb".equalsIgnoreCase(settings.stateBackend())
-        && !c.contains(
-            org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS)) {
+    if ("rocksdb".equalsIgnoreCase(settings.stateBackend())) {
       // A full RocksDB snapshot rewrites every entity each interval (714 MB every 10 s at 10,000
       // entities in ./elapse bench pipeline); incremental ones upload only new SST files.
-      c.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-    }
-    if ("rocksdb".equalsIgnoreCase(settings.stateBackend())
-        && !c.contains(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE)) {
+      if (!c.contains(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)) {
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+      }
       // RocksDB's block cache and write buffers come out of managed memory, and a local
       // MiniCluster gets 128 MB unless told otherwise: at 1,000,000 entities ./elapse bench
       // pipeline ran at ~300 events/s with it and 8,516 with 2 GB. A running cluster ignores this
       // (its TaskManagers size their own managed memory).
-      c.set(
-          org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
-          org.apache.flink.configuration.MemorySize.parse("2g"));
+      if (!c.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE)) {
+        c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
+      }
     }
-    if (!c.contains(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
-      c.set(
-          org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-          settings.checkpointDir());
+    if (!c.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+      c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
     }
-    c.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     c.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
     return c;
   }

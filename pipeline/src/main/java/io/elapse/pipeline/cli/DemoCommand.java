@@ -67,10 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
    * 0.757 (TIME_GATE) / 0.755 (NONE), against 0.662 / 0.663 for the tests' default signal with 12
    * types (one positive in 13.5).
    */
+  static final SyntheticSpec.Signal DEMO_SIGNAL = new SyntheticSpec.Signal(-7.0, 9.0, 0.2, 0.8);
+
   /** Labels per task in the sliding window of the live metrics (and the summary's recent AUC). */
   static final int SLIDING_LABELS = 4_000;
-
-  static final SyntheticSpec.Signal DEMO_SIGNAL = new SyntheticSpec.Signal(-7.0, 9.0, 0.2, 0.8);
 
   @Option(
       names = "--duration",
@@ -337,7 +337,7 @@ public final class DemoCommand implements Callable<Integer> {
             r.labels(),
             r.deadLetters(),
             o.auc(),
-            r.series().isEmpty() ? Double.NaN : r.series().get(r.series().size() - 1).slidingAuc(),
+            r.aucAtEnd(),
             SLIDING_LABELS,
             o.logLoss(),
             o.ece(),

@@ -28,7 +28,16 @@ public final class Report {
       MetricsReport metrics,
       ReliabilityDiagram reliability,
       List<LiveEvaluator.Point> series,
-      double meanLabelDelayMillis) {}
+      double meanLabelDelayMillis) {
+
+    /**
+     * The sliding-window AUC of the last live sample, what the model does once it has learned; NaN
+     * without samples.
+     */
+    public double aucAtEnd() {
+      return series.isEmpty() ? Double.NaN : series.get(series.size() - 1).slidingAuc();
+    }
+  }
 
   private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c"};
 
@@ -42,10 +51,7 @@ public final class Report {
     m.put("labels", r.labels());
     m.put("dead_letters", r.deadLetters());
     m.put("auc", r.metrics().overall().auc());
-    // the sliding-window AUC of the last live sample: what the model does once it has learned
-    double atEnd =
-        r.series().isEmpty() ? Double.NaN : r.series().get(r.series().size() - 1).slidingAuc();
-    m.put("auc_at_end", Double.isNaN(atEnd) ? null : atEnd);
+    m.put("auc_at_end", Double.isNaN(r.aucAtEnd()) ? null : r.aucAtEnd());
     m.put("macro_auc", r.metrics().macroAuc());
     m.put("log_loss", r.metrics().overall().logLoss());
     m.put("ece", r.metrics().overall().ece());

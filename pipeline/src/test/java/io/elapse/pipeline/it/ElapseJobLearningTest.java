@@ -24,20 +24,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 5, "Learning": on a stream whose outcomes depend on elapsed time since an earlier trigger
  * event, with 65% of task labels missing and labels arriving late, the time-aware job (TIME_GATE)
- * is compared with the plain one (NONE; margin {@link #MARGIN} reported, not asserted) over the
- * second half, and both beat the base rate (AUC 0.5) by at least 0.15, on a real broker and a
- * MiniCluster at parallelism 2. Measured margins (TIME_GATE − NONE, producer at 1,000 events/s)
- * over six runs of 2026-12-03 and 2026-12-04: 0.036, 0.052, 0.032, 0.056, 0.034 and 0.009
- * (TIME_GATE 0.727, NONE 0.718): the job's timing (which model version scores which event) varies
- * from run to run, so the asserted margin sits below the smallest one seen. The deterministic
- * harness ({@code LearnerReplayTest}) asserts the larger margin of the same operators. The same
- * operators driven in order through a harness: 0.798 / 0.751 ({@code LearnerReplayTest}). DECAY is
- * not compared here: on this stream it is level with NONE (0.754 in the harness).
+ * and the plain one (NONE) both beat the base rate (AUC 0.5) by at least 0.15 in prequential AUC
+ * over the second half, on a real broker and a MiniCluster at parallelism 2; their difference is
+ * printed, not asserted. Measured differences (TIME_GATE − NONE, producer at 1,000 events/s) over
+ * eight runs of 2026-12-03 and 2026-12-04: 0.036, 0.052, 0.032, 0.056, 0.034, 0.009, 0.036 and
+ * −0.010: the job's timing (which model version scores which event) varies from run to run. The
+ * same operators driven in order through a harness ({@code LearnerReplayTest}, deterministic) give
+ * 0.798 / 0.751 and assert the margin. DECAY is not compared here: on this stream it is level with
+ * NONE (0.754 in the harness).
  */
 class ElapseJobLearningTest {
-
-  /** The margin once asserted; the job's margin varied -0.010 to 0.056, so it is only reported. */
-  static final double MARGIN = 0.005;
 
   static KafkaJobFixture fixture;
 
