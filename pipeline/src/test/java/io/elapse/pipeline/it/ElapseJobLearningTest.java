@@ -7,10 +7,9 @@ import io.elapse.avro.Prediction;
 import io.elapse.connectors.ElapseKafka;
 import io.elapse.connectors.KafkaConfig;
 import io.elapse.pipeline.ElapseJob;
-import io.elapse.pipeline.TestSettings;
 import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.synth.LearningComparison;
 import io.elapse.pipeline.synth.SyntheticProducer;
-import io.elapse.pipeline.synth.SyntheticSpec;
 import io.elapse.pipeline.synth.SyntheticStream;
 import java.time.Duration;
 import java.util.List;
@@ -23,17 +22,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 5, "Learning": on a stream whose outcomes depend on elapsed time since an earlier trigger
- * event, with 65% of task labels missing and labels arriving late, the time-aware job (TIME_GATE)
- * and the plain one (NONE) both beat the base rate (AUC 0.5) by at least 0.15 in prequential AUC
- * over the second half, on a real broker and a MiniCluster at parallelism 2; their difference is
- * printed, not asserted. Measured differences (TIME_GATE − NONE, producer at 1,000 events/s) over
- * eight runs of 2026-12-03 and 2026-12-04: 0.036, 0.052, 0.032, 0.056, 0.034, 0.009, 0.036 and
- * −0.010: the job's timing (which model version scores which event) varies from run to run. The
- * same operators driven in order through a harness ({@code LearnerReplayTest}, deterministic) give
- * 0.798 / 0.751 and assert the margin. DECAY is not compared here: on this stream it is level with
- * NONE (0.754 in the harness).
+ * event ({@link LearningComparison}), with 65% of task labels missing and labels arriving late, the
+ * time-aware job (TIME_GATE) and the plain one (NONE) both beat the base rate (AUC 0.5) by at least
+ * 0.2 in prequential AUC over the second half, on a real broker and a MiniCluster at parallelism 2.
+ * Their difference is printed, not asserted: measured TIME_GATE − NONE at {@value #RATE} events/s
+ * (2026-12-04, six runs) 0.045, 0.044, 0.030, 0.031, 0.075 and 0.012; at 3,000 events/s (about 400
+ * optimizer steps instead of 700) 0.042, 0.038, 0.037, 0.009 and 0.010; on the earlier 45,000-event
+ * stream −0.010 to 0.056. Always positive on this stream so far, but too spread for a margin CI can
+ * keep: the job's timing (which model version scores which event, how many steps) varies from run
+ * to run. {@code LearnerReplayTest} asserts the margin on a deterministic schedule.
  */
 class ElapseJobLearningTest {
+
+  /** Events per second from the producer. */
+  static final int RATE = 1_500;
 
   static KafkaJobFixture fixture;
 
@@ -47,31 +49,9 @@ class ElapseJobLearningTest {
     fixture.close();
   }
 
-  static SyntheticSpec spec() {
-    return new SyntheticSpec(
-        200,
-        45_000,
-        6,
-        SyntheticSpec.taskNames(4),
-        0.35,
-        0.35,
-        30_000,
-        60_000,
-        1_767_225_600_000L,
-        false,
-        11L);
-  }
-
   static JobSettings settings(String variant) {
-    return TestSettings.forJobs(
-        Map.of(
-            "elapse.model.variant", variant,
-            "elapse.model.hidden-size", "16",
-            "elapse.model.embedding-dim", "8",
-            "elapse.model.tasks", "task_00;task_01;task_02;task_03",
-            "elapse.model.window-size", "8",
-            "elapse.train.learning-rate", "0.03",
-            "elapse.coordinator.publish-interval", "50 ms"));
+    return LearningComparison.settings(
+        variant, Map.of("elapse.coordinator.publish-interval", "50 ms"));
   }
 
   record Run(List<Prediction> predictions, List<DeadLetter> deadLetters) {}
@@ -87,14 +67,14 @@ class ElapseJobLearningTest {
     JobClient job = env.executeAsync("learning-" + variant);
     try (SyntheticProducer producer =
         new SyntheticProducer(new ElapseKafka(config).producerProperties())) {
-      producer.send(stream, config.topics().events(), config.topics().labels(), 1_000, null);
+      producer.send(stream, config.topics().events(), config.topics().labels(), RATE, null);
     }
     int expected = stream.events().size();
     TopicCollector<Prediction> collected =
         new TopicCollector<>(config, config.topics().predictions(), Prediction.class);
     boolean all =
         KafkaJobFixture.await(
-            Duration.ofMinutes(2), () -> collected.poll(50).stream().count() >= expected);
+            Duration.ofMinutes(3), () -> collected.poll(50).stream().count() >= expected);
     if (!all) {
       var seen =
           collected.poll(50).stream()
@@ -167,7 +147,7 @@ class ElapseJobLearningTest {
 
   @Test
   void theTimeGatedJobBeatsThePlainOneAndBothBeatTheBaseRate() throws Exception {
-    SyntheticStream.Generated stream = new SyntheticStream(spec()).generate();
+    SyntheticStream.Generated stream = new SyntheticStream(LearningComparison.spec()).generate();
     int warmUp = stream.events().size() / 2;
 
     Run none = run("NONE", stream);
@@ -188,10 +168,8 @@ class ElapseJobLearningTest {
     assertThat(n.missingPredictions()).isZero();
     assertThat(t.scores().length).isGreaterThan(5_000);
     // Base rate: a constant score has AUC 0.5.
-    assertThat(n.auc()).as("NONE learns").isGreaterThan(0.65);
-    assertThat(t.auc()).as("TIME_GATE learns").isGreaterThan(0.65);
-    // Not asserted: through the job the margin varies with timing (runs of 2026-12-04: 0.034,
-    // 0.009, 0.036, -0.010); LearnerReplayTest asserts it on a deterministic schedule.
+    assertThat(n.auc()).as("NONE learns").isGreaterThan(0.70);
+    assertThat(t.auc()).as("TIME_GATE learns").isGreaterThan(0.70);
     System.out.printf(
         "what time-awareness buys in the job: %.4f (reported, not asserted)%n", t.auc() - n.auc());
   }
