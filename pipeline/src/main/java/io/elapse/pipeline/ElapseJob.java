@@ -13,6 +13,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -52,7 +53,7 @@ public final class ElapseJob {
       c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
     }
     c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    c.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+    c.set(PipelineOptions.GENERIC_TYPES, false);
     return c;
   }
 
