@@ -36,6 +36,8 @@ public final class KafkaBrokerMain implements Callable<Integer> {
   /** The line prefix of the bootstrap address on stdout. */
   public static final String READY_PREFIX = "ELAPSE_KAFKA_BOOTSTRAP=";
 
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
+
   @Option(names = "--port", description = "Client port (default: a free port).")
   int port;
 
@@ -89,21 +91,45 @@ public final class KafkaBrokerMain implements Callable<Integer> {
     KafkaRaftServer server =
         new KafkaRaftServer(new kafka.server.KafkaConfig(props, false), Time.SYSTEM);
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.shutdown();
-                  server.awaitShutdown();
-                },
-                "kafka-broker-shutdown"));
+        .addShutdownHook(new Thread(() -> stopWithin(server, SHUTDOWN_WAIT), "kafka-broker-stop"));
+    System.err.println("kafka-broker: starting on " + host + ":" + clientPort + ", data in " + dir);
     server.startup();
     String bootstrap = host + ":" + clientPort;
-    awaitReady(bootstrap, Duration.ofSeconds(60));
+    try {
+      awaitReady(bootstrap, Duration.ofSeconds(60));
+    } catch (IllegalStateException e) {
+      System.err.println("kafka-broker: " + e.getMessage() + ": " + e.getCause());
+      return 1;
+    }
     Files.writeString(dir.resolve("bootstrap.servers"), bootstrap + "\n");
     System.out.println(READY_PREFIX + bootstrap);
     System.out.flush();
     server.awaitShutdown();
     return 0;
+  }
+
+  /**
+   * Stops the broker, waiting at most {@code wait}: a broker that never became ready may not finish
+   * its shutdown, and the process must still exit.
+   */
+  private static void stopWithin(KafkaRaftServer server, Duration wait) {
+    Thread stop =
+        new Thread(
+            () -> {
+              server.shutdown();
+              server.awaitShutdown();
+            },
+            "kafka-broker-shutdown");
+    stop.setDaemon(true);
+    stop.start();
+    try {
+      stop.join(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stop.isAlive()) {
+      System.err.println("kafka-broker: shutdown did not finish within " + wait.toSeconds() + " s");
+    }
   }
 
   /** The single-node KRaft configuration. */

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elapse.avro.Event;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,39 +40,40 @@ class KafkaBrokerMainTest {
             .redirectErrorStream(true)
             .start();
     try {
-      CompletableFuture<String> ready =
-          CompletableFuture.supplyAsync(
+      // A dedicated thread drains the broker's output from the start: a full pipe would block the
+      // broker before it prints its address, and the common pool (one thread on two cores) may be
+      // busy with another test's work.
+      CompletableFuture<String> ready = new CompletableFuture<>();
+      List<String> output = Collections.synchronizedList(new ArrayList<>());
+      Thread reader =
+          new Thread(
               () -> {
                 try (BufferedReader out =
                     new BufferedReader(
                         new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
                   String line;
-                  String address = null;
                   while ((line = out.readLine()) != null) {
-                    if (address == null && line.startsWith(KafkaBrokerMain.READY_PREFIX)) {
-                      address = line.substring(KafkaBrokerMain.READY_PREFIX.length());
-                      final String found = address;
-                      // keep draining the output in the background
-                      Thread drain =
-                          new Thread(
-                              () -> {
-                                try {
-                                  while (out.readLine() != null) {}
-                                } catch (Exception ignored) {
-                                  // process ended
-                                }
-                              });
-                      drain.setDaemon(true);
-                      drain.start();
-                      return found;
+                    output.add(line);
+                    if (line.startsWith(KafkaBrokerMain.READY_PREFIX)) {
+                      ready.complete(line.substring(KafkaBrokerMain.READY_PREFIX.length()));
                     }
                   }
-                  throw new IllegalStateException("broker exited without printing its address");
-                } catch (java.io.IOException e) {
-                  throw new IllegalStateException(e);
+                  ready.completeExceptionally(
+                      new IllegalStateException("broker exited without printing its address"));
+                } catch (IOException e) {
+                  ready.completeExceptionally(e);
                 }
-              });
-      String bootstrap = ready.get(90, TimeUnit.SECONDS);
+              },
+              "broker-output");
+      reader.setDaemon(true);
+      reader.start();
+      String bootstrap;
+      try {
+        bootstrap = ready.get(90, TimeUnit.SECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        throw new AssertionError(
+            "broker did not print its address; its output:\n" + String.join("\n", output), e);
+      }
 
       assertThat(bootstrap).startsWith("127.0.0.1:").doesNotEndWith(":9092");
       assertThat(Files.readString(dir.resolve("bootstrap.servers")).trim()).isEqualTo(bootstrap);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -67,7 +68,14 @@ class SaslClientTest {
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
           .get(60, TimeUnit.SECONDS);
-      assertThat(admin.listTopics().names().get(60, TimeUnit.SECONDS)).contains(topic);
+      // the create is acknowledged by the controller; the broker's metadata may lag behind it
+      Set<String> names = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!names.contains(topic) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        names = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      }
+      assertThat(names).contains(topic);
     }
   }
 
