@@ -73,13 +73,21 @@ public final class ElapseOptions {
           .withDescription(
               "Events kept per entity for truncated BPTT; labels for older events are dead letters 'expired'.");
 
+  /** The elapsed-time transform φ. */
+  public static final ConfigOption<String> MODEL_TIME_TRANSFORM =
+      key("elapse.model.time-transform")
+          .stringType()
+          .defaultValue("log1p")
+          .withDescription(
+              "phi(dt), the only form in which elapsed time reaches the cell: log1p (log1p(dt / s)),"
+                  + " linear (dt / s), or zero (elapsed time ignored: a time-blind baseline).");
+
   /** Scale of the elapsed-time transform. */
   public static final ConfigOption<Duration> MODEL_TIME_SCALE =
       key("elapse.model.time-scale")
           .durationType()
           .defaultValue(Duration.ofMinutes(1))
-          .withDescription(
-              "Scale s of phi(dt) = log1p(dt / s), the only form in which time reaches a gate.");
+          .withDescription("Scale s of phi(dt) (see elapse.model.time-transform).");
 
   /** Seed of the initial parameters. */
   public static final ConfigOption<Long> MODEL_SEED =

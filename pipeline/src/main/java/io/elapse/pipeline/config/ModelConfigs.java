@@ -38,10 +38,24 @@ public final class ModelConfigs {
         .numFeatures(s.numFeatures())
         .tasks(s.tasks())
         .windowSize(s.windowSize())
-        .timeTransform(new TimeTransform(TimeTransform.Kind.LOG1P, s.timeScaleMillis()))
+        .timeTransform(new TimeTransform(timeTransformKind(s), s.timeScaleMillis()))
         .loss(new LossConfig(posWeight, taskWeight, 0f, 0f))
         .gradClipNorm(s.gradClipNorm())
         .seed(s.seed())
         .build();
+  }
+
+  /** The kind of φ named by {@code elapse.model.time-transform}. */
+  static TimeTransform.Kind timeTransformKind(JobSettings s) {
+    try {
+      return TimeTransform.Kind.valueOf(s.timeTransform().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "elapse.model.time-transform: expected one of "
+              + Arrays.toString(TimeTransform.Kind.values()).toLowerCase(Locale.ROOT)
+              + ", got '"
+              + s.timeTransform()
+              + "'");
+    }
   }
 }

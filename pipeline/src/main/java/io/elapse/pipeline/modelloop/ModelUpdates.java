@@ -37,7 +37,7 @@ public final class ModelUpdates {
         .setNumFeatures(s.numFeatures())
         .setTasks(s.tasks())
         .setWindowSize(s.windowSize())
-        .setTimeTransform("log1p")
+        .setTimeTransform(s.timeTransform())
         .setTimeScaleMillis(s.timeScaleMillis())
         .setProperties(
             Map.of(
@@ -111,6 +111,7 @@ public final class ModelUpdates {
     check("numFeatures", mine.getNumFeatures(), theirs.getNumFeatures());
     check("tasks", mine.getTasks(), theirs.getTasks());
     check("windowSize", mine.getWindowSize(), theirs.getWindowSize());
+    check("timeTransform", mine.getTimeTransform(), theirs.getTimeTransform());
     check("timeScaleMillis", mine.getTimeScaleMillis(), theirs.getTimeScaleMillis());
     if (u.getKind() != UpdateKind.FULL) {
       throw new IllegalArgumentException(

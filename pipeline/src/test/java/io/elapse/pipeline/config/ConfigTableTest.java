@@ -40,4 +40,25 @@ class ConfigTableTest {
         .hasMessageContaining("DECAY")
         .hasMessageContaining("LSTM2");
   }
+
+  @Test
+  void aBadTimeTransformIsRejectedNamingTheKeyAndTheChoices() {
+    JobSettings bad =
+        JobSettings.from(
+            Configuration.fromMap(java.util.Map.of("elapse.model.time-transform", "sqrt")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConfigs.of(bad))
+        .hasMessageContaining("elapse.model.time-transform")
+        .hasMessageContaining("linear")
+        .hasMessageContaining("sqrt");
+  }
+
+  @Test
+  void theTimeTransformReachesTheModelInAnyCase() {
+    JobSettings zero =
+        JobSettings.from(
+            Configuration.fromMap(java.util.Map.of("elapse.model.time-transform", " ZERO ")));
+    assertThat(ModelConfigs.of(zero).timeTransform().apply(60_000)).isZero();
+    JobSettings defaults = JobSettings.from(new Configuration());
+    assertThat(ModelConfigs.of(defaults).timeTransform().apply(60_000)).isEqualTo(Math.log1p(1.0));
+  }
 }

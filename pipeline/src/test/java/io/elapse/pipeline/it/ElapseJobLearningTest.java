@@ -12,6 +12,7 @@ import io.elapse.pipeline.synth.LearningComparison;
 import io.elapse.pipeline.synth.SyntheticProducer;
 import io.elapse.pipeline.synth.SyntheticStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
@@ -23,14 +24,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 5, "Learning": on a stream whose outcomes depend on elapsed time since an earlier trigger
  * event ({@link LearningComparison}), with 65% of task labels missing and labels arriving late, the
- * time-aware job (TIME_GATE) and the plain one (NONE) both beat the base rate (AUC 0.5) by at least
- * 0.2 in prequential AUC over the second half, on a real broker and a MiniCluster at parallelism 2.
- * Their difference is printed, not asserted: measured TIME_GATE − NONE at {@value #RATE} events/s
- * (2026-12-04, six runs) 0.045, 0.044, 0.030, 0.031, 0.075 and 0.012; at 3,000 events/s (about 400
- * optimizer steps instead of 700) 0.042, 0.038, 0.037, 0.009 and 0.010; on the earlier 45,000-event
- * stream −0.010 to 0.056. Always positive on this stream so far, but too spread for a margin CI can
- * keep: the job's timing (which model version scores which event, how many steps) varies from run
- * to run. {@code LearnerReplayTest} asserts the margin on a deterministic schedule.
+ * time-aware job (TIME_GATE, φ = log1p(Δt / s)) beats the plain LSTM that never sees elapsed time
+ * (NONE, {@code elapse.model.time-transform=zero}) by at least {@value #MARGIN} in prequential AUC
+ * over the second half, and both beat the base rate (AUC 0.5) by at least 0.1, on a real broker and
+ * a MiniCluster at parallelism 2. Measured 2026-12-04 at {@value #RATE} events/s: TIME_GATE 0.806,
+ * time-blind NONE 0.678 (margin 0.128); the deterministic harness ({@code LearnerReplayTest}) gives
+ * 0.121 for the same initialization and 0.066 to 0.069 for two others.
+ *
+ * <p>The NONE variant with the default φ is not the baseline here: it sees φ(Δt) as an input, and
+ * whether TIME_GATE beats it depends on the initialization ({@code LearnerReplayTest}'s javadoc);
+ * in this test with seed 42 it did in 13 runs of 13, by 0.009 to 0.076.
  */
 class ElapseJobLearningTest {
 
@@ -49,19 +52,24 @@ class ElapseJobLearningTest {
     fixture.close();
   }
 
-  static JobSettings settings(String variant) {
-    return LearningComparison.settings(
-        variant, Map.of("elapse.coordinator.publish-interval", "50 ms"));
+  /** The least AUC by which the time-aware job must beat the time-blind one. */
+  static final double MARGIN = 0.05;
+
+  static JobSettings settings(String variant, Map<String, String> extra) {
+    Map<String, String> m = new HashMap<>(extra);
+    m.put("elapse.coordinator.publish-interval", "50 ms");
+    return LearningComparison.settings(variant, m);
   }
 
   record Run(List<Prediction> predictions, List<DeadLetter> deadLetters) {}
 
-  static Run run(String variant, SyntheticStream.Generated stream) throws Exception {
+  static Run run(String variant, Map<String, String> extra, SyntheticStream.Generated stream)
+      throws Exception {
     // Each variant gets a broker of its own, so the two runs share nothing but the stream.
     fixture.close();
     fixture = new KafkaJobFixture();
     KafkaConfig config = fixture.topics(variant.toLowerCase() + ".", 2);
-    JobSettings settings = settings(variant);
+    JobSettings settings = settings(variant, extra);
     StreamExecutionEnvironment env = KafkaJobFixture.environment(settings);
     ElapseJob.define(env, config, settings, false);
     JobClient job = env.executeAsync("learning-" + variant);
@@ -150,8 +158,8 @@ class ElapseJobLearningTest {
     SyntheticStream.Generated stream = new SyntheticStream(LearningComparison.spec()).generate();
     int warmUp = stream.events().size() / 2;
 
-    Run none = run("NONE", stream);
-    Run timed = run("TIME_GATE", stream);
+    Run none = run("NONE", LearningComparison.TIME_BLIND, stream);
+    Run timed = run("TIME_GATE", Map.of(), stream);
 
     Prequential.Joined t = Prequential.join(timed.predictions(), stream.labels(), warmUp);
     Prequential.Joined n = Prequential.join(none.predictions(), stream.labels(), warmUp);
@@ -160,7 +168,8 @@ class ElapseJobLearningTest {
         Prequential.join(timed.predictions(), stream.labels(), warmUp, true).auc(),
         Prequential.join(none.predictions(), stream.labels(), warmUp, true).auc());
     System.out.printf(
-        "prequential AUC after warm-up: TIME_GATE %.4f, NONE %.4f, margin %.4f over %d targets"
+        "prequential AUC after warm-up: TIME_GATE %.4f, time-blind NONE %.4f, margin %.4f over %d"
+            + " targets"
             + " (positive rate %.4f)%n",
         t.auc(), n.auc(), t.auc() - n.auc(), t.scores().length, t.positiveRate());
 
@@ -168,9 +177,8 @@ class ElapseJobLearningTest {
     assertThat(n.missingPredictions()).isZero();
     assertThat(t.scores().length).isGreaterThan(5_000);
     // Base rate: a constant score has AUC 0.5.
-    assertThat(n.auc()).as("NONE learns").isGreaterThan(0.70);
-    assertThat(t.auc()).as("TIME_GATE learns").isGreaterThan(0.70);
-    System.out.printf(
-        "what time-awareness buys in the job: %.4f (reported, not asserted)%n", t.auc() - n.auc());
+    assertThat(n.auc()).as("time-blind NONE beats the base rate").isGreaterThan(0.60);
+    assertThat(t.auc()).as("TIME_GATE beats the base rate").isGreaterThan(0.70);
+    assertThat(t.auc() - n.auc()).as("what time-awareness buys").isGreaterThan(MARGIN);
   }
 }

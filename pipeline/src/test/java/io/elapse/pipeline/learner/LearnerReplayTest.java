@@ -15,7 +15,6 @@ import io.elapse.pipeline.records.EntityInput;
 import io.elapse.pipeline.records.GradientBatch;
 import io.elapse.pipeline.records.ModelState;
 import io.elapse.pipeline.synth.LearningComparison;
-import io.elapse.pipeline.synth.SyntheticSpec;
 import io.elapse.pipeline.synth.SyntheticStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,25 +30,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The learner operator and the coordinator core, driven in stream order through a test harness with
- * one optimizer step per 64 labels, learn the synthetic stream as well as the model-level replay
- * ({@code OfflineLearningTest}). {@code staleVersions} delays every model version on its way back
- * to the learner; measured on the stream before its triggers stopped counting at their own event
- * (DECAY / NONE AUC): 0 versions 0.788 / 0.779, 1: 0.768 / 0.758, 2: 0.730 / 0.723, 3: 0.714 /
- * 0.704, 10: 0.553 / 0.512, hence the coordinator's bounded staleness ({@code
- * elapse.coordinator.max-staleness}). On {@link LearningComparison}'s stream (2026-12-04,
- * deterministic): TIME_GATE 0.813, DECAY 0.765, NONE 0.764, so the time gate's margin over NONE is
- * asserted here, where it does not depend on scheduling, and again through the whole job in {@code
- * ElapseJobLearningTest}. Over five more stream seeds and with one stale version the margin was
- * 0.018 to 0.072. On the earlier 45,000-event, 6-type stream (lr 0.03) the ranking depended on the
- * model's size (TIME_GATE / DECAY / NONE): H=16 0.798 / 0.754 / 0.751; H=32, E=16, W=16: 0.786 /
- * 0.790 / 0.760; H=64, E=32, W=32: 0.749 / 0.806 / 0.760; the job's defaults (H=64, E=32, W=32, lr
- * 0.005): 0.791 / 0.814 / 0.794.
+ * one optimizer step per 64 labels, on {@link LearningComparison}'s stream (deterministic, so
+ * margins here do not depend on scheduling).
+ *
+ * <p>What is asserted: elapsed time is worth a clear margin. TIME_GATE with φ = log1p(Δt / s) beats
+ * the plain LSTM that never sees elapsed time (NONE, φ = 0) for each of three initialization seeds
+ * (2026-12-04: seed 42 0.813 vs 0.693, seed 1 0.819 vs 0.750, seed 2 0.788 vs 0.722); over six more
+ * (initialization, stream) seed pairs with one stale model version the margin was 0.024 to 0.155.
+ *
+ * <p>What is not: that modulating the forget gate adds to a NONE cell that sees φ(Δt) as an input.
+ * Such a cell can learn time-dependent gates through its input weights, and on this stream the
+ * ranking is decided by the initialization: TIME_GATE − NONE was 0.050 at seed 42 but −0.004,
+ * −0.022, 0.018, 0.003, −0.014, −0.012, 0.034 and −0.026 at seeds 1–8 (mean −0.003); with 300,000
+ * events 0.009 to 0.041 over six pairs, but −0.025 at seed 3; DECAY (also with linear φ, a spread
+ * of decay rates, or log-uniform gaps) was level with NONE. So every variant is only required to
+ * learn. {@code staleVersions} delays every model version on its way back to the learner; measured
+ * on an earlier stream (DECAY / NONE AUC): 0 versions 0.788 / 0.779, 1: 0.768 / 0.758, 2: 0.730 /
+ * 0.723, 3: 0.714 / 0.704, 10: 0.553 / 0.512, hence the coordinator's bounded staleness ({@code
+ * elapse.coordinator.max-staleness}).
  */
 class LearnerReplayTest {
 
-  static double replay(String variant, SyntheticStream.Generated g, int tasks, int staleVersions)
+  /** The smallest accepted AUC margin of the time-aware model over the time-blind one. */
+  static final double MARGIN = 0.03;
+
+  static double replay(JobSettings s, SyntheticStream.Generated g, int tasks, int staleVersions)
       throws Exception {
-    JobSettings s = LearningComparison.settings(variant, Map.of());
+    String variant = s.variant() + "/" + s.timeTransform() + "/seed " + s.seed();
     CoordinatorCore core = CoordinatorCore.cold(s);
     var harness =
         new KeyedTwoInputStreamOperatorTestHarness<String, EntityInput, ModelState, Prediction>(
@@ -142,18 +149,45 @@ class LearnerReplayTest {
     return Auc.exact(sc, y, sc.length);
   }
 
+  static JobSettings settings(String variant, long modelSeed, Map<String, String> extra) {
+    Map<String, String> m = new HashMap<>(extra);
+    m.put("elapse.model.seed", Long.toString(modelSeed));
+    return LearningComparison.settings(variant, m);
+  }
+
   @Test
-  void harnessReplayLearnsAndTheTimeGateBeatsThePlainCell() throws Exception {
-    SyntheticSpec spec = LearningComparison.spec();
-    SyntheticStream.Generated g = new SyntheticStream(spec).generate();
-    double gate = replay("TIME_GATE", g, LearningComparison.TASKS, 0);
-    double decay = replay("DECAY", g, LearningComparison.TASKS, 0);
-    double none = replay("NONE", g, LearningComparison.TASKS, 0);
+  void timeAwareBeatsTimeBlindForEveryInitialization() throws Exception {
+    SyntheticStream.Generated g = new SyntheticStream(LearningComparison.spec()).generate();
+    for (long seed : new long[] {42, 1, 2}) {
+      double aware = replay(settings("TIME_GATE", seed, Map.of()), g, LearningComparison.TASKS, 0);
+      double blind =
+          replay(
+              settings("NONE", seed, LearningComparison.TIME_BLIND),
+              g,
+              LearningComparison.TASKS,
+              0);
+      System.out.printf(
+          "model seed %d: TIME_GATE %.4f, time-blind NONE %.4f, margin %.4f%n",
+          seed, aware, blind, aware - blind);
+      assertThat(blind).as("time-blind NONE learns, seed %d", seed).isGreaterThan(0.62);
+      assertThat(aware - blind)
+          .as("time-aware beats time-blind, seed %d", seed)
+          .isGreaterThan(MARGIN);
+    }
+  }
+
+  @Test
+  void everyCellVariantLearnsTheStream() throws Exception {
+    SyntheticStream.Generated g = new SyntheticStream(LearningComparison.spec()).generate();
+    double gate = replay(settings("TIME_GATE", 42, Map.of()), g, LearningComparison.TASKS, 0);
+    double decay = replay(settings("DECAY", 42, Map.of()), g, LearningComparison.TASKS, 0);
+    double none = replay(settings("NONE", 42, Map.of()), g, LearningComparison.TASKS, 0);
     System.out.printf(
-        "harness replay AUC (second half): TIME_GATE %.4f DECAY %.4f NONE %.4f%n",
+        "harness replay AUC (second half), all seeing log1p(dt/s): TIME_GATE %.4f DECAY %.4f NONE"
+            + " %.4f%n",
         gate, decay, none);
     assertThat(none).as("NONE learns").isGreaterThan(0.70);
     assertThat(decay).as("DECAY learns").isGreaterThan(0.70);
-    assertThat(gate - none).as("TIME_GATE beats NONE").isGreaterThan(0.03);
+    assertThat(gate).as("TIME_GATE learns").isGreaterThan(0.70);
   }
 }

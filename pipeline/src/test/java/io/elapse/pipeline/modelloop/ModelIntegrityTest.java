@@ -96,4 +96,13 @@ class ModelIntegrityTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelUpdates.toState(other, SETTINGS))
         .hasMessageContaining("hiddenSize expected 8, got 6");
   }
+
+  @Test
+  void anUpdateTrainedWithAnotherTimeTransformIsRejected() {
+    ModelUpdate blind =
+        CoordinatorCore.cold(TestSettings.small(Map.of("elapse.model.time-transform", "zero")))
+            .toUpdate(0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelUpdates.toState(blind, SETTINGS))
+        .hasMessageContaining("timeTransform expected log1p, got zero");
+  }
 }

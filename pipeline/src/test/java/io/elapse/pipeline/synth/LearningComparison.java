@@ -41,6 +41,14 @@ public final class LearningComparison {
         new SyntheticSpec.Signal(-4.6, 4.0, 2.0, 4.0));
   }
 
+  /**
+   * Settings that keep elapsed time out of the model entirely (φ = 0): the plain LSTM baseline. A
+   * NONE cell with the default φ still sees log1p(Δt / s) as an input and can learn time-dependent
+   * gates through it.
+   */
+  public static final Map<String, String> TIME_BLIND =
+      Map.of("elapse.model.time-transform", "zero");
+
   /** A small model (H=16, E=8, W=8, Adam at 0.01) of {@code variant}; {@code extra} overrides. */
   public static JobSettings settings(String variant, Map<String, String> extra) {
     Map<String, String> m = new HashMap<>();
