@@ -5,6 +5,7 @@ import io.elapse.model.ParameterLayout;
 import io.elapse.model.ParameterLayout.Group;
 import io.elapse.model.config.ModelConfig;
 import io.elapse.model.config.TimeModulation;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The time-aware LSTM cell and the multi-label head, forward and backward, on a flat parameter
@@ -42,8 +43,11 @@ import io.elapse.model.config.TimeModulation;
  * and for the backward pass the transposed rows [W_h column c ; W_x column c restricted to the
  * embedding] (H + E), W_t columns restricted to the embedding and W_o columns. Every matrix-vector
  * product is then a sum of axpy passes over whole rows, which C2 vectorizes (see {@code Vec}). The
- * serialized flat layout ({@link ParameterLayout}) is unchanged. Instances are immutable and
- * thread-safe; all mutable state lives in the caller's {@link StepCache} and {@link CellGradient}.
+ * embedding's share of the input product, emb[b]ᵀW_x (E × Z multiply-adds, a third of a step), is
+ * the same for every event of bucket b, so it is computed on the bucket's first event and kept (at
+ * most V arrays of Z floats per parameter set). The serialized flat layout ({@link
+ * ParameterLayout}) is unchanged. Instances are immutable and thread-safe; all mutable state lives
+ * in the caller's {@link StepCache} and {@link CellGradient}.
  */
 public final class TimeAwareLstmCell {
   private final int hs;
@@ -70,6 +74,8 @@ public final class TimeAwareLstmCell {
   private final float[] rateDeriv;
   // TIME_GATE: w_tt
   private final float[] wtt;
+  // per bucket, emb[b]·[W_x; W_t] rows 0..E, computed on first use (see the class javadoc)
+  private final AtomicReferenceArray<float[]> projections;
 
   /**
    * Binds the kernels to a parameter array.
@@ -148,6 +154,7 @@ public final class TimeAwareLstmCell {
         headBackRows[t][j] = p[pHw + j * k + t];
       }
     }
+    projections = new AtomicReferenceArray<>(config.vocabularyBuckets());
     if (mod == TimeModulation.DECAY) {
       final int pLam = layout.offset(Group.DECAY_LAMBDA);
       rate = new double[hs];
@@ -201,8 +208,9 @@ public final class TimeAwareLstmCell {
     System.arraycopy(hPrev, 0, s.hPrev, 0, hs);
     final float[] z = s.z;
     System.arraycopy(bias, 0, z, 0, zw);
-    Vec.gemv(x, in, xRows, zw, z);
-    Vec.gemv(s.hPrev, hs, hRows, g4, z);
+    Vec.add(projection(bucket, x), z, zw);
+    Vec.gemv(x, emb, in, xRows, zw, z);
+    Vec.gemv(s.hPrev, 0, hs, hRows, g4, z);
     final float[] g = s.g;
     final float[] f = s.f;
     final float[] o = s.o;
@@ -252,6 +260,22 @@ public final class TimeAwareLstmCell {
   }
 
   /**
+   * emb[bucket]ᵀ W_x (with W_t for TIME_GATE), restricted to the embedding rows: the input
+   * projection of a bucket, the same for every event of that bucket under these parameters, so it
+   * is computed once, on the bucket's first event, from {@code x} (whose first E values hold the
+   * bucket's embedding row). Threads that race on a first use compute identical arrays.
+   */
+  private float[] projection(int bucket, float[] x) {
+    float[] pr = projections.get(bucket);
+    if (pr == null) {
+      pr = new float[zw];
+      Vec.gemv(x, 0, emb, xRows, zw, pr);
+      projections.set(bucket, pr);
+    }
+    return pr;
+  }
+
+  /**
    * The head: logits = b_o + hᵀW_o.
    *
    * @param h hidden state (H), not modified
@@ -259,7 +283,7 @@ public final class TimeAwareLstmCell {
    */
   public void head(float[] h, float[] logits) {
     System.arraycopy(headBias, 0, logits, 0, k);
-    Vec.gemv(h, hs, headRows, k, logits);
+    Vec.gemv(h, 0, hs, headRows, k, logits);
   }
 
   /**
@@ -279,7 +303,7 @@ public final class TimeAwareLstmCell {
         Vec.axpy(hj, dLogits, grad.headRows[j], k);
       }
     }
-    Vec.gemv(dLogits, k, headBackRows, hs, dh);
+    Vec.gemv(dLogits, 0, k, headBackRows, hs, dh);
   }
 
   /**
@@ -377,13 +401,13 @@ public final class TimeAwareLstmCell {
     Vec.add(dz, grad.bias, zw);
     final float[] dhe = s.dhe;
     java.util.Arrays.fill(dhe, 0f);
-    Vec.gemv(dz, g4, backRows, hs + emb, dhe);
+    Vec.gemv(dz, 0, g4, backRows, hs + emb, dhe);
     System.arraycopy(dhe, 0, dhPrev, 0, hs);
     System.arraycopy(dhe, hs, dEmb, 0, emb);
     if (mod == TimeModulation.TIME_GATE) {
       final float[] de = s.de;
       java.util.Arrays.fill(de, 0f);
-      Vec.gemv(s.dzt, hs, timeBackRows, emb, de);
+      Vec.gemv(s.dzt, 0, hs, timeBackRows, emb, de);
       Vec.add(de, dEmb, emb);
     }
   }

@@ -15,15 +15,15 @@ final class Vec {
   private Vec() {}
 
   /**
-   * y[0..n) += Σ_{j<rows} v[j] · w[j][0..n): a matrix-vector product as axpy passes over rows, four
-   * rows per pass (each row of w has at least n values).
+   * y[0..n) += Σ_{from≤j<to} v[j] · w[j][0..n): a matrix-vector product as axpy passes over rows,
+   * four rows per pass (each row of w has at least n values).
    */
-  static void gemv(float[] v, int rows, float[][] w, int n, float[] y) {
-    int j = 0;
-    for (; j + 4 <= rows; j += 4) {
+  static void gemv(float[] v, int from, int to, float[][] w, int n, float[] y) {
+    int j = from;
+    for (; j + 4 <= to; j += 4) {
       axpy4(v[j], w[j], v[j + 1], w[j + 1], v[j + 2], w[j + 2], v[j + 3], w[j + 3], y, n);
     }
-    for (; j < rows; j++) {
+    for (; j < to; j++) {
       axpy(v[j], w[j], y, n);
     }
   }
