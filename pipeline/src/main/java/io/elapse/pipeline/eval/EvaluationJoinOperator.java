@@ -1,9 +1,6 @@
 package io.elapse.pipeline.eval;
 
 import io.elapse.avro.Label;
-import io.elapse.avro.Prediction;
-import io.elapse.avro.TaskPrediction;
-import io.elapse.model.calibration.PredictionSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,9 +24,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * The evaluator's join, keyed by {@link #key(String, String) (entityId, eventId)}. Input 1:
- * predictions (event time = their event time); input 2: labels (event time = their label time).
- * Each label joined with its prediction becomes one {@link JoinUpdate}; every label of an event
- * counts, in whichever order they arrive.
+ * predictions as {@link EvalPrediction}s (event time = their event time); input 2: labels (event
+ * time = their label time). Each label joined with its prediction becomes one {@link JoinUpdate};
+ * every label of an event counts, in whichever order they arrive.
  *
  * <p>State per key is bounded: the first prediction is kept until the watermark passes {@code
  * max(eventTime, watermark on arrival) + predictionRetention}; a label without its prediction waits
@@ -40,7 +37,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * barrier and at the end of input, so the reporter's counts are exact across restarts.
  */
 public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpdate>
-    implements TwoInputStreamOperator<Prediction, Label, JoinUpdate>,
+    implements TwoInputStreamOperator<EvalPrediction, Label, JoinUpdate>,
         Triggerable<String, VoidNamespace> {
 
   /** A prediction held for its labels. A Flink POJO. */
@@ -106,6 +103,15 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
     this.maxPendingLabels = settings.maxPendingLabels();
   }
 
+  /** The evaluator's task index (task name to position), shared with {@link EvalPrediction#of}. */
+  public static Map<String, Integer> taskIndex(List<String> tasks) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      index.put(tasks.get(i), i);
+    }
+    return index;
+  }
+
   /** The join key of an (entity, event) pair. */
   public static String key(String entityId, String eventId) {
     return entityId + '\u0000' + eventId;
@@ -114,10 +120,7 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
   @Override
   public void open() throws Exception {
     super.open();
-    taskIndex = new HashMap<>();
-    for (int i = 0; i < tasks.size(); i++) {
-      taskIndex.put(tasks.get(i), i);
-    }
+    taskIndex = taskIndex(tasks);
     held =
         getPartitionedState(
             new ValueStateDescriptor<>(
@@ -133,30 +136,24 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
   }
 
   @Override
-  public void processElement1(StreamRecord<Prediction> element) throws Exception {
-    Prediction p = element.getValue();
+  public void processElement1(StreamRecord<EvalPrediction> element) throws Exception {
+    EvalPrediction p = element.getValue();
     counts.predictions++;
     if (held.value() != null) {
       counts.duplicatePredictions++;
       return;
     }
-    HeldPrediction h = new HeldPrediction();
-    h.probabilities = new double[tasks.size()];
-    h.sets = new byte[tasks.size()];
-    Arrays.fill(h.probabilities, Double.NaN);
-    Arrays.fill(h.sets, (byte) -1);
-    for (TaskPrediction t : p.getTasks()) {
-      Integer i = taskIndex.get(t.getTask());
-      if (i == null) {
-        counts.unknownTasks++;
-        continue;
-      }
-      h.probabilities[i] = t.getProbability();
-      h.sets[i] = (byte) PredictionSet.valueOf(t.getPredictionSet().name()).ordinal();
+    if (p.probabilities.length != tasks.size()) {
+      throw new IllegalStateException(
+          "expected predictions over " + tasks.size() + " tasks, got " + p.probabilities.length);
     }
-    h.eventTime = p.getEventTime().toEpochMilli();
-    h.epoch = p.getModelVersion().getEpoch();
-    h.step = p.getModelVersion().getStep();
+    counts.unknownTasks += p.unknownTasks;
+    HeldPrediction h = new HeldPrediction();
+    h.probabilities = p.probabilities;
+    h.sets = p.sets;
+    h.eventTime = p.eventTime;
+    h.epoch = p.epoch;
+    h.step = p.step;
     h.expiresAt = Math.max(h.eventTime, timers.currentWatermark()) + predictionRetentionMillis;
     timers.registerEventTimeTimer(VoidNamespace.INSTANCE, h.expiresAt);
     for (WaitingLabel w : waitingLabels()) {

@@ -10,6 +10,7 @@ import io.elapse.connectors.KafkaConfig;
 import io.elapse.connectors.RawRecord;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -44,11 +45,16 @@ public final class Evaluator {
       String prefix) {
     Duration lateness = Duration.ofMillis(settings.maxOutOfOrdernessMillis());
     Duration idleness = Duration.ofMillis(settings.sourceIdlenessMillis());
-    DataStream<Prediction> timedPredictions =
+    Map<String, Integer> taskIndex = EvaluationJoinOperator.taskIndex(tasks);
+    DataStream<EvalPrediction> timedPredictions =
         predictions
+            .map(p -> EvalPrediction.of(p, taskIndex))
+            .returns(EvalPrediction.class)
+            .name(prefix + "evaluator-slim-prediction")
+            .uid(prefix + "evaluator-slim-prediction")
             .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Prediction>forBoundedOutOfOrderness(lateness)
-                    .withTimestampAssigner((p, ts) -> p.getEventTime().toEpochMilli())
+                WatermarkStrategy.<EvalPrediction>forBoundedOutOfOrderness(lateness)
+                    .withTimestampAssigner((p, ts) -> p.eventTime)
                     .withIdleness(idleness))
             .name(prefix + "evaluator-prediction-time")
             .uid(prefix + "evaluator-prediction-time");
@@ -63,9 +69,7 @@ public final class Evaluator {
     SingleOutputStreamOperator<JoinUpdate> joined =
         timedPredictions
             .connect(timedLabels)
-            .keyBy(
-                p -> EvaluationJoinOperator.key(p.getEntityId(), p.getEventId()),
-                l -> EvaluationJoinOperator.key(l.getEntityId(), l.getEventId()))
+            .keyBy(p -> p.key, l -> EvaluationJoinOperator.key(l.getEntityId(), l.getEventId()))
             .transform(
                 prefix + "evaluator-join",
                 TypeInformation.of(JoinUpdate.class),

@@ -33,7 +33,7 @@ class EvaluationJoinOperatorTest {
   static final long LABEL_WAIT = 2_000;
   static final double NA = Double.NaN;
 
-  private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, JoinUpdate> harness;
+  private KeyedTwoInputStreamOperatorTestHarness<String, EvalPrediction, Label, JoinUpdate> harness;
 
   @BeforeEach
   void open() throws Exception {
@@ -43,7 +43,7 @@ class EvaluationJoinOperatorTest {
     harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new EvaluationJoinOperator(TASKS, settings),
-            p -> EvaluationJoinOperator.key(p.getEntityId(), p.getEventId()),
+            p -> p.key,
             l -> EvaluationJoinOperator.key(l.getEntityId(), l.getEventId()),
             Types.STRING);
     harness.setup(
@@ -87,7 +87,10 @@ class EvaluationJoinOperatorTest {
   }
 
   private void predict(Prediction p) throws Exception {
-    harness.processElement1(p, p.getEventTime().toEpochMilli());
+    // as Evaluator.attach does before the join
+    harness.processElement1(
+        EvalPrediction.of(p, EvaluationJoinOperator.taskIndex(TASKS)),
+        p.getEventTime().toEpochMilli());
   }
 
   private void label(Label l) throws Exception {
