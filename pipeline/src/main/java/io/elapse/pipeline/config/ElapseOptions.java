@@ -334,7 +334,8 @@ public final class ElapseOptions {
           .durationType()
           .defaultValue(Duration.ofDays(30))
           .withDescription(
-              "State of an entity without events for this long (event time) is cleared.");
+              "State of an entity without events for this long (event time) is cleared, checked"
+                  + " in steps of a sixteenth of it.");
 
   // ---- operations ----
 

@@ -92,6 +92,10 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   private transient MapState<String, EntityInput> elapsedByEvent;
   private transient ListState<EntityInput> pendingLabels;
   private transient InternalTimerService<VoidNamespace> timers;
+
+  /** Granules of the entity TTL's expiry checks (see {@link #expiryCheck}). */
+  static final int TTL_GRANULES = 16;
+
   private transient GradientBuffer gradients;
 
   private transient Meter eventsPerSecond;
@@ -381,14 +385,18 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     StepResult step = state.step(scorer.model(), input);
     Prediction prediction =
         scorer.predict(event, step.logits(), elapsed, source, System.nanoTime() - started);
+    long previousExpiryCheck =
+        book.lastEventTime == Long.MIN_VALUE ? Long.MIN_VALUE : expiryCheck(book.lastEventTime);
     book.add(event.eventId, step.sequence());
     book.lastEventTime = event.time;
     entityState.update(state.encode());
     bookState.update(book);
     output.collect(new StreamRecord<>(prediction, event.time));
     predictionsPerSecond.markEvent();
-    timers.registerEventTimeTimer(
-        VoidNamespace.INSTANCE, safeAdd(event.time, settings.entityTtlMillis()));
+    long expiryCheck = expiryCheck(event.time);
+    if (expiryCheck != previousExpiryCheck) {
+      timers.registerEventTimeTimer(VoidNamespace.INSTANCE, expiryCheck);
+    }
 
     // Labels that arrived before their event.
     List<EntityInput> still = new ArrayList<>();
@@ -530,6 +538,21 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   private static <T> Iterable<T> all(ListState<T> state) throws Exception {
     Iterable<T> it = state.get();
     return it == null ? List.of() : it;
+  }
+
+  /**
+   * When to check whether the entity has been idle for the TTL after an event at {@code eventTime}:
+   * eventTime + TTL rounded up to a multiple of TTL / {@value #TTL_GRANULES}. The events of one
+   * granule share one timer, so an active entity holds at most {@value #TTL_GRANULES} + 1 of them,
+   * and an idle one is cleared at most TTL / {@value #TTL_GRANULES} after its TTL. (One timer per
+   * event, as before, kept every event's timer for the whole TTL, 30 days by default: the timer
+   * queue and every checkpoint grew with the number of events.)
+   */
+  private long expiryCheck(long eventTime) {
+    long at = safeAdd(eventTime, settings.entityTtlMillis());
+    long granule = Math.max(1, settings.entityTtlMillis() / TTL_GRANULES);
+    long below = at - Math.floorMod(at, granule);
+    return below == at ? at : safeAdd(below, granule);
   }
 
   private static long safeAdd(long a, long b) {

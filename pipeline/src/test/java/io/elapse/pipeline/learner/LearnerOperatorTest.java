@@ -218,10 +218,28 @@ class LearnerOperatorTest {
     harness.processWatermark1(new Watermark(T0));
     assertThat(harness.numKeyedStateEntries()).isPositive();
 
-    harness.processWatermark1(new Watermark(T0 + 10_000));
+    // checked at the TTL rounded up to a sixteenth of it (625 ms)
+    harness.processWatermark1(new Watermark(T0 + 10_000 - 1));
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+    harness.processWatermark1(new Watermark(T0 + 10_000 + 625));
 
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void anActiveEntityHoldsABoundedNumberOfTimersNotOnePerEvent() throws Exception {
+    open(TestSettings.small(), false); // entity TTL = 10 s, no out-of-orderness
+    for (int i = 0; i < 400; i++) {
+      long t = T0 + i * 50L; // 400 events over 20 s, two TTLs
+      harness.processElement1(new StreamRecord<>(event("u1", "e" + i, t, "a"), t));
+      harness.processWatermark1(new Watermark(t));
+    }
+
+    assertThat(predictions()).hasSize(400);
+    // expiry checks at most one per 625 ms granule of the last TTL, plus the newest event's
+    assertThat(harness.numEventTimeTimers()).isBetween(1, LearnerOperator.TTL_GRANULES + 2);
+    assertThat(harness.numKeyedStateEntries()).isPositive();
   }
 
   @Test
