@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigTableTest {
 
@@ -31,25 +33,14 @@ class ConfigTableTest {
     assertThat(ModelConfigs.of(defaults).numTasks()).isEqualTo(30);
   }
 
-  @Test
-  void aBadVariantIsRejectedNamingTheKeyAndTheChoices() {
-    JobSettings bad =
-        JobSettings.from(Configuration.fromMap(java.util.Map.of("elapse.model.variant", "LSTM2")));
+  @ParameterizedTest
+  @CsvSource({"elapse.model.variant, LSTM2, DECAY", "elapse.model.time-transform, sqrt, linear"})
+  void aBadChoiceIsRejectedNamingTheKeyAndTheChoices(String key, String value, String aChoice) {
+    JobSettings bad = JobSettings.from(Configuration.fromMap(java.util.Map.of(key, value)));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConfigs.of(bad))
-        .hasMessageContaining("elapse.model.variant")
-        .hasMessageContaining("DECAY")
-        .hasMessageContaining("LSTM2");
-  }
-
-  @Test
-  void aBadTimeTransformIsRejectedNamingTheKeyAndTheChoices() {
-    JobSettings bad =
-        JobSettings.from(
-            Configuration.fromMap(java.util.Map.of("elapse.model.time-transform", "sqrt")));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConfigs.of(bad))
-        .hasMessageContaining("elapse.model.time-transform")
-        .hasMessageContaining("linear")
-        .hasMessageContaining("sqrt");
+        .hasMessageContaining(key)
+        .hasMessageContaining(aChoice)
+        .hasMessageContaining(value);
   }
 
   @Test

@@ -17,6 +17,8 @@ import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelIntegrityTest {
 
@@ -88,21 +90,14 @@ class ModelIntegrityTest {
     harness.close();
   }
 
-  @Test
-  void anUpdateOfAnotherModelConfigurationIsRejected() {
-    ModelUpdate other =
-        CoordinatorCore.cold(TestSettings.small(Map.of("elapse.model.hidden-size", "6")))
-            .toUpdate(0);
+  @ParameterizedTest
+  @CsvSource({
+    "elapse.model.hidden-size, 6, 'hiddenSize expected 8, got 6'",
+    "elapse.model.time-transform, zero, 'timeTransform expected log1p, got zero'"
+  })
+  void anUpdateOfAnotherModelConfigurationIsRejected(String key, String value, String message) {
+    ModelUpdate other = CoordinatorCore.cold(TestSettings.small(Map.of(key, value))).toUpdate(0);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelUpdates.toState(other, SETTINGS))
-        .hasMessageContaining("hiddenSize expected 8, got 6");
-  }
-
-  @Test
-  void anUpdateTrainedWithAnotherTimeTransformIsRejected() {
-    ModelUpdate blind =
-        CoordinatorCore.cold(TestSettings.small(Map.of("elapse.model.time-transform", "zero")))
-            .toUpdate(0);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelUpdates.toState(blind, SETTINGS))
-        .hasMessageContaining("timeTransform expected log1p, got zero");
+        .hasMessageContaining(message);
   }
 }
