@@ -1,10 +1,10 @@
 package io.elapse.connectors;
 
 import io.elapse.avro.ElapseSchemas;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -48,7 +50,9 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final Class<T> type;
   private final Schema schema;
   private final long fingerprint;
-  private final BinaryMessageEncoder<T> encoder;
+  private final byte[] header;
+  private final SpecificDatumWriter<T> writer;
+  private final ThreadLocal<Encoding> encoding = ThreadLocal.withInitial(Encoding::new);
   private final Map<Long, SpecificDatumReader<T>> readers;
 
   private AvroCodec(Class<T> type, Collection<Schema> writerSchemas) {
@@ -56,7 +60,13 @@ public final class AvroCodec<T extends SpecificRecord> {
     SpecificData model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.header = new byte[HEADER_LENGTH];
+    header[0] = MARKER_0;
+    header[1] = MARKER_1;
+    for (int i = 0; i < 8; i++) {
+      header[2 + i] = (byte) (fingerprint >>> (8 * i));
+    }
+    this.writer = new SpecificDatumWriter<>(schema, model);
     Map<Long, SpecificDatumReader<T>> byFingerprint = new HashMap<>();
     byFingerprint.put(fingerprint, new SpecificDatumReader<>(schema, schema, model));
     for (Schema writer : writerSchemas) {
@@ -135,15 +145,31 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /** Encodes {@code record} with today's schema. Throws on a record that is not valid Avro. */
   public byte[] encode(T record) {
+    Encoding e = encoding.get();
+    e.out.reset();
+    e.out.write(header, 0, HEADER_LENGTH);
     try {
-      ByteBuffer buffer = encoder.encode(record);
-      byte[] out = new byte[buffer.remaining()];
-      buffer.get(out);
-      return out;
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      e.encoder = EncoderFactory.get().binaryEncoder(e.out, e.encoder);
+      writer.write(record, e.encoder);
+      e.encoder.flush();
+    } catch (IOException | RuntimeException ex) {
+      e.encoder = null; // it may hold part of the failed record
+      if (ex instanceof IOException) {
+        throw new IllegalArgumentException(
+            "cannot encode " + type.getSimpleName() + ": " + ex.getMessage(), ex);
+      }
+      throw (RuntimeException) ex;
     }
+    return e.out.toByteArray();
+  }
+
+  /**
+   * One thread's reusable encoding buffers: a buffered binary encoder over a growable array (Avro's
+   * own message encoder writes each value through a synchronized stream, unbuffered).
+   */
+  private static final class Encoding {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    BinaryEncoder encoder;
   }
 
   /**

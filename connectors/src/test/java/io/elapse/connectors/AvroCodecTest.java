@@ -51,6 +51,32 @@ class AvroCodecTest {
   }
 
   @ParameterizedTest
+  @MethodSource("contracts")
+  void theEncodingIsAvrosSingleObjectEncodingByteForByte(String name) throws Exception {
+    SpecificRecord sample = Samples.of(name);
+    byte[] avros =
+        new BinaryMessageEncoder<SpecificRecord>(
+                org.apache.avro.specific.SpecificData.getForClass(sample.getClass()),
+                sample.getSchema())
+            .encode(sample)
+            .array();
+
+    assertThat(codec(name).encode(sample)).isEqualTo(avros);
+  }
+
+  @Test
+  void aRecordThatFailsToEncodeLeavesNothingBehindForTheNext() {
+    AvroCodec<Event> codec = AvroCodec.of(Event.class);
+    Event good = Samples.event("user-7", "e-1");
+    Event bad = Event.newBuilder(good).build();
+    bad.put("eventType", null); // a required string
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.encode(bad))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(codec.decode(codec.encode(good)).record()).isEqualTo(good);
+  }
+
+  @ParameterizedTest
   @MethodSource("v1Contracts")
   void recordsWrittenWithThePreviousSchemaVersionAreReadToday(String name) {
     DecodeResult<SpecificRecord> decoded = codec(name).decode(Samples.fixture(name));
