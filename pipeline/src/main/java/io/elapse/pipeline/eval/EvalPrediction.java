@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * What the evaluator needs of a {@link Prediction}, in the evaluator's task order: the record that
- * crosses the network from the learner to the evaluator's join (a Flink POJO, a fraction of the
- * Avro prediction's cost to serialize and to read back). A Flink POJO.
+ * crosses the network from the learner to the evaluator's join, a Flink POJO (a fraction of the
+ * Avro prediction's cost to serialize and to read back).
  */
 public class EvalPrediction {
 
