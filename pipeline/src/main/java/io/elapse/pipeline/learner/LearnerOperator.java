@@ -417,10 +417,13 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   private void expirePendingLabels(long now) throws Exception {
     List<EntityInput> still = new ArrayList<>();
     boolean changed = false;
-    EntityBook book = bookState.value();
+    EntityBook book = null; // read only once a label expires: most timers expire none
     for (EntityInput label : all(pendingLabels)) {
       if (safeAdd(label.time, settings.pendingLabelWaitMillis()) <= now) {
-        changed = true;
+        if (!changed) {
+          book = bookState.value();
+          changed = true;
+        }
         if (book != null && book.recentlyEvicted(label.eventId)) {
           deadLetter(label, ReasonCodes.EXPIRED, expiredMessage(label));
         } else {
