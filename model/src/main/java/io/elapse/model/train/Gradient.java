@@ -99,25 +99,34 @@ public final class Gradient {
   }
 
   /**
-   * Σ v² in double, in four interleaved partial sums (a single running sum is bound by the latency
-   * of one add per value; this runs about 4× faster on 27k values).
+   * Σ v² in double, in eight interleaved partial sums: a single running sum is bound by the latency
+   * of one add per value; measured on 27k values (2026-12-04, a scratch loop): four sums 12.0 µs,
+   * eight 7.6 µs.
    */
   static double sumOfSquares(float[] a) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
     int q = 0;
-    for (; q + 4 <= a.length; q += 4) {
+    for (; q + 8 <= a.length; q += 8) {
       s0 += (double) a[q] * a[q];
       s1 += (double) a[q + 1] * a[q + 1];
       s2 += (double) a[q + 2] * a[q + 2];
       s3 += (double) a[q + 3] * a[q + 3];
+      s4 += (double) a[q + 4] * a[q + 4];
+      s5 += (double) a[q + 5] * a[q + 5];
+      s6 += (double) a[q + 6] * a[q + 6];
+      s7 += (double) a[q + 7] * a[q + 7];
     }
     for (; q < a.length; q++) {
       s0 += (double) a[q] * a[q];
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /**
