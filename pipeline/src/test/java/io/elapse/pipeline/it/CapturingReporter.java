@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -13,12 +14,14 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
- * A Flink metric reporter that keeps every counter a job registers, by name, so a test on a
- * MiniCluster (same JVM) can read the job's own metrics. Enable it with {@link #configure}.
+ * A Flink metric reporter that keeps every counter and numeric gauge a job registers, by name, so a
+ * test on a MiniCluster (same JVM) can read the job's own metrics (and Flink's, such as {@code
+ * numberOfCompletedCheckpoints}). Enable it with {@link #configure}.
  */
 public final class CapturingReporter implements MetricReporter, MetricReporterFactory {
 
   private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
+  private static final Map<String, List<Gauge<?>>> GAUGES = new ConcurrentHashMap<>();
 
   /** Turns the reporter on in {@code conf}. */
   static void configure(org.apache.flink.configuration.Configuration conf) {
@@ -30,6 +33,16 @@ public final class CapturingReporter implements MetricReporter, MetricReporterFa
     return COUNTERS.getOrDefault(name, List.of()).stream().mapToLong(Counter::getCount).sum();
   }
 
+  /** The largest current value of the numeric gauges named {@code name} (-1 when none). */
+  static long gaugeMax(String name) {
+    return GAUGES.getOrDefault(name, List.of()).stream()
+        .map(Gauge::getValue)
+        .filter(v -> v instanceof Number)
+        .mapToLong(v -> ((Number) v).longValue())
+        .max()
+        .orElse(-1);
+  }
+
   /** Whether a counter named {@code name} was registered. */
   static boolean registered(String name) {
     return COUNTERS.containsKey(name);
@@ -38,6 +51,7 @@ public final class CapturingReporter implements MetricReporter, MetricReporterFa
   /** Forgets every counter (between tests). */
   static void clear() {
     COUNTERS.clear();
+    GAUGES.clear();
   }
 
   @Override
@@ -55,6 +69,8 @@ public final class CapturingReporter implements MetricReporter, MetricReporterFa
   public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
     if (metric instanceof Counter c) {
       COUNTERS.computeIfAbsent(metricName, k -> new CopyOnWriteArrayList<>()).add(c);
+    } else if (metric instanceof Gauge<?> g) {
+      GAUGES.computeIfAbsent(metricName, k -> new CopyOnWriteArrayList<>()).add(g);
     }
   }
 

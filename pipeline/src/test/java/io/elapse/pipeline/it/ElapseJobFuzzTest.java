@@ -214,7 +214,13 @@ class ElapseJobFuzzTest {
                   p.poll(50).stream().filter(x -> validIds.contains(x.getEventId())).count()
                           >= validEvents
                       && d.poll(50).size() >= BAD_RECORDS);
-      Thread.sleep(3_000); // one more checkpoint: anything extra (a duplicate) would show now
+      // Two more completed checkpoints, so one began after the condition held: anything extra (a
+      // duplicate) is committed and visible by then.
+      long checkpoints = CapturingReporter.gaugeMax("numberOfCompletedCheckpoints");
+      assertThat(checkpoints).as("the job reports its completed checkpoints").isNotNegative();
+      KafkaJobFixture.await(
+          Duration.ofMinutes(1),
+          () -> CapturingReporter.gaugeMax("numberOfCompletedCheckpoints") >= checkpoints + 2);
       predictions = new ArrayList<>(p.drain());
       dead = new ArrayList<>(d.drain());
     }
