@@ -8,6 +8,7 @@ import io.elapse.connectors.StartPosition;
 import io.elapse.connectors.TopicAdministrator;
 import io.elapse.pipeline.ElapseJob;
 import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.demo.DeadLetterCounts;
 import io.elapse.pipeline.demo.Report;
 import io.elapse.pipeline.eval.LiveEvaluator;
 import io.elapse.pipeline.synth.SyntheticProducer;
@@ -322,7 +323,7 @@ public final class DemoCommand implements Callable<Integer> {
                 entry.getKey(),
                 e.predictions(),
                 e.labelsJoined(),
-                countRecords(k, k.topics().deadLetters()),
+                countDeadLetters(k, k.topics().deadLetters()),
                 e.cumulativeReport(),
                 e.reliability(),
                 e.series(),
@@ -335,11 +336,12 @@ public final class DemoCommand implements Callable<Integer> {
         var o = r.metrics().overall();
         System.out.printf(
             Locale.ROOT,
-            "%-9s events %,d | labels joined %,d | dead letters %,d | AUC %.4f (whole run; %.3f over each task's last %,d labels) | log loss %.4f | ECE %.4f | set coverage %.4f%n",
+            "%-9s events %,d | labels joined %,d | dead letters %,d%s | AUC %.4f (whole run; %.3f over each task's last %,d labels) | log loss %.4f | ECE %.4f | set coverage %.4f%n",
             r.variant(),
             r.events(),
             r.labels(),
-            r.deadLetters(),
+            r.deadLetters().total(),
+            r.deadLetters().byReason().isEmpty() ? "" : " (" + r.deadLetters().describe() + ")",
             o.auc(),
             r.aucAtEnd(),
             SLIDING_LABELS,
@@ -420,10 +422,11 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println(b);
   }
 
-  private static long countRecords(KafkaConfig config, String topic) {
+  /** Every record on the dead-letter {@code topic}, counted per reason code. */
+  private static DeadLetterCounts countDeadLetters(KafkaConfig config, String topic) {
     Properties p = new ElapseKafka(config).consumerProperties();
     p.setProperty("group.id", "elapse-demo-count-" + System.nanoTime());
-    long n = 0;
+    DeadLetterCounts counts = DeadLetterCounts.NONE;
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> parts = new ArrayList<>();
       c.partitionsFor(topic, Duration.ofSeconds(10))
@@ -432,12 +435,13 @@ public final class DemoCommand implements Callable<Integer> {
       c.seekToBeginning(parts);
       int empty = 0;
       while (empty < 3) {
-        int got = c.poll(Duration.ofMillis(200)).count();
-        n += got;
-        empty = got == 0 ? empty + 1 : 0;
+        List<byte[]> values = new ArrayList<>();
+        c.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        counts = counts.plus(DeadLetterCounts.count(values));
+        empty = values.isEmpty() ? empty + 1 : 0;
       }
     }
-    return n;
+    return counts;
   }
 
   private static int freePort() throws java.io.IOException {

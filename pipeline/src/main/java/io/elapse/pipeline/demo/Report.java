@@ -19,12 +19,16 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Report {
 
-  /** What one model variant produced in the demo. */
+  /**
+   * What one model variant produced in the demo.
+   *
+   * @param deadLetters the records on the variant's dead-letter topic, per reason code
+   */
   public record VariantResult(
       String variant,
       long events,
       long labels,
-      long deadLetters,
+      DeadLetterCounts deadLetters,
       MetricsReport metrics,
       ReliabilityDiagram reliability,
       List<LiveEvaluator.Point> series,
@@ -49,7 +53,8 @@ public final class Report {
     m.put("variant", r.variant());
     m.put("events", r.events());
     m.put("labels", r.labels());
-    m.put("dead_letters", r.deadLetters());
+    m.put("dead_letters", r.deadLetters().total());
+    m.put("dead_letters_by_reason", r.deadLetters().byReason());
     m.put("auc", r.metrics().overall().auc());
     m.put("auc_at_end", Double.isNaN(r.aucAtEnd()) ? null : r.aucAtEnd());
     m.put("macro_auc", r.metrics().macroAuc());
@@ -100,11 +105,11 @@ public final class Report {
       h.append(
           String.format(
               Locale.ROOT,
-              "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.3f</td></tr>",
+              "<tr><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.3f</td></tr>",
               r.variant(),
               r.events(),
               r.labels(),
-              r.deadLetters(),
+              deadLettersCell(r.deadLetters()),
               o.auc(),
               o.logLoss(),
               o.ece(),
@@ -123,6 +128,14 @@ public final class Report {
     h.append(reliabilityChart(all));
     h.append("</div></body></html>\n");
     Files.writeString(dir.resolve("index.html"), h.toString());
+  }
+
+  /** The total, and under it the count per reason code (see the README's "Dead letters"). */
+  private static String deadLettersCell(DeadLetterCounts d) {
+    String total = Long.toString(d.total());
+    return d.byReason().isEmpty()
+        ? total
+        : total + "<br><small>" + escape(d.describe()) + "</small>";
   }
 
   private static Object sanitize(Object o) {
