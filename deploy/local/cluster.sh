@@ -44,8 +44,10 @@ for pkg in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java
   JAVA_OPENS+=("--add-opens=java.base/$pkg=ALL-UNNAMED")
 done
 # Temp files and JavaCPP's native cache stay inside the work dir, so `down` leaves nothing behind.
+# The model's cell runs on the JDK Vector API when its incubator module is enabled (model/cell/Kernels).
 JAVA_COMMON=(
   "${JAVA_OPENS[@]}"
+  "--add-modules=jdk.incubator.vector"
   "-Djava.io.tmpdir=$DATA/tmp"
   "-Dorg.bytedeco.javacpp.cachedir=$DATA/javacpp-cache"
 )

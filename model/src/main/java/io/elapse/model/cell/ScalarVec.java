@@ -1,7 +1,8 @@
 package io.elapse.model.cell;
 
 /**
- * The dense loops of the cell, written so HotSpot C2 (JDK 17, no flags) auto-vectorizes them.
+ * The dense loops of the cell in plain Java, written so HotSpot C2 (JDK 17, no flags)
+ * auto-vectorizes them: the portable path of {@link Vec}, and the scalar tails of {@link SimdVec}.
  *
  * <p>Rules every loop here follows, found by measurement on JDK 17 (see BENCHMARKS.md): the
  * innermost loop is an element-wise update ("axpy" shape, no reduction: C2 does not reorder float
@@ -11,8 +12,8 @@ package io.elapse.model.cell;
  * references might be the same array; such loops ran about 5× slower. Hence the compute layout of
  * {@link TimeAwareLstmCell}: one {@code float[]} per weight row.
  */
-final class Vec {
-  private Vec() {}
+final class ScalarVec {
+  private ScalarVec() {}
 
   /**
    * y[0..n) += Σ_{from≤j<to} v[j] · w[j][0..n): a matrix-vector product as axpy passes over rows,
@@ -24,7 +25,7 @@ final class Vec {
       axpy4(v[j], w[j], v[j + 1], w[j + 1], v[j + 2], w[j + 2], v[j + 3], w[j + 3], y, n);
     }
     for (; j < to; j++) {
-      axpy(v[j], w[j], y, n);
+      axpy(v[j], w[j], y, 0, n);
     }
   }
 
@@ -40,21 +41,37 @@ final class Vec {
       float[] w3,
       float[] y,
       int n) {
-    for (int q = 0; q < n; q++) {
+    axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, 0, n);
+  }
+
+  /** y[from..to) += a0·w0 + a1·w1 + a2·w2 + a3·w3 (summed in that order). */
+  static void axpy4(
+      float a0,
+      float[] w0,
+      float a1,
+      float[] w1,
+      float a2,
+      float[] w2,
+      float a3,
+      float[] w3,
+      float[] y,
+      int from,
+      int to) {
+    for (int q = from; q < to; q++) {
       y[q] += a0 * w0[q] + a1 * w1[q] + a2 * w2[q] + a3 * w3[q];
     }
   }
 
-  /** y[0..n) += a · w[0..n). */
-  static void axpy(float a, float[] w, float[] y, int n) {
-    for (int q = 0; q < n; q++) {
+  /** y[from..to) += a · w[from..to). */
+  static void axpy(float a, float[] w, float[] y, int from, int to) {
+    for (int q = from; q < to; q++) {
       y[q] += a * w[q];
     }
   }
 
-  /** y[0..n) += x[0..n). */
-  static void add(float[] x, float[] y, int n) {
-    for (int q = 0; q < n; q++) {
+  /** y[from..to) += x[from..to). */
+  static void add(float[] x, float[] y, int from, int to) {
+    for (int q = from; q < to; q++) {
       y[q] += x[q];
     }
   }
@@ -64,18 +81,18 @@ final class Vec {
   // (Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h, also XLA's EmitFastTanh). Measured
   // here against Math.tanh on a 2·10⁶-point grid over [−20, 20]: max |error| 3.7e-7 (a few float
   // ulps); it uses only +, ×, ÷, min and max, so C2 vectorizes it.
-  private static final float CLAMP = 7.90531110763549805f;
-  private static final float A1 = 4.89352455891786e-03f;
-  private static final float A3 = 6.37261928875436e-04f;
-  private static final float A5 = 1.48572235717979e-05f;
-  private static final float A7 = 5.12229709037114e-08f;
-  private static final float A9 = -8.60467152213735e-11f;
-  private static final float A11 = 2.00018790482477e-13f;
-  private static final float A13 = -2.76076847742355e-16f;
-  private static final float B0 = 4.89352518554385e-03f;
-  private static final float B2 = 2.26843463243900e-03f;
-  private static final float B4 = 1.18534705686654e-04f;
-  private static final float B6 = 1.19825839466702e-06f;
+  static final float CLAMP = 7.90531110763549805f;
+  static final float A1 = 4.89352455891786e-03f;
+  static final float A3 = 6.37261928875436e-04f;
+  static final float A5 = 1.48572235717979e-05f;
+  static final float A7 = 5.12229709037114e-08f;
+  static final float A9 = -8.60467152213735e-11f;
+  static final float A11 = 2.00018790482477e-13f;
+  static final float A13 = -2.76076847742355e-16f;
+  static final float B0 = 4.89352518554385e-03f;
+  static final float B2 = 2.26843463243900e-03f;
+  static final float B4 = 1.18534705686654e-04f;
+  static final float B6 = 1.19825839466702e-06f;
 
   /** dst[q] = tanh(src[q]) for q in [from, to) (rational approximation, |error| ≤ 4e-7). */
   static void tanh(float[] src, float[] dst, int from, int to) {
@@ -127,7 +144,15 @@ final class Vec {
    * so C2 vectorizes it; {@code tmp} (n doubles) holds the intermediate.
    */
   static void expNegScaled(double[] rate, double phi, double[] tmp, float[] dst, int n) {
+    expNegScaled(rate, phi, tmp, 0, n);
     for (int q = 0; q < n; q++) {
+      dst[q] = (float) tmp[q];
+    }
+  }
+
+  /** tmp[q] = exp(−rate[q] · phi) for q in [from, to), as {@link #expNegScaled} before rounding. */
+  static void expNegScaled(double[] rate, double phi, double[] tmp, int from, int to) {
+    for (int q = from; q < to; q++) {
       final double y = Math.max(-104.0, -rate[q] * phi) * (1.0 / 256);
       double p = 1.0 / 39916800;
       p = p * y + 1.0 / 3628800;
@@ -150,9 +175,6 @@ final class Vec {
       p *= p;
       p *= p;
       tmp[q] = p;
-    }
-    for (int q = 0; q < n; q++) {
-      dst[q] = (float) tmp[q];
     }
   }
 }

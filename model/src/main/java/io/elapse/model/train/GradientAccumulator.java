@@ -48,12 +48,28 @@ public final class GradientAccumulator {
               + " and E="
               + g.embeddingDim());
     }
-    final float[] gd = g.denseArray();
+    addValues(g.denseArray(), g.rows(), g.rowValues());
+    count++;
+  }
+
+  /**
+   * Adds one pass's gradient given as arrays ({@code dense} null for a zero gradient) with its loss
+   * and present labels: {@link TbpttTrainer#accumulate}'s way in, the same sums as {@link
+   * #add(TrainingResult)}.
+   */
+  void add(double loss, int present, float[] dense, int[] rows, float[] vals) {
+    if (dense != null) {
+      addValues(dense, rows, vals);
+    }
+    count++;
+    lossSum += loss;
+    labelsPresent += present;
+  }
+
+  private void addValues(float[] gd, int[] rows, float[] vals) {
     for (int q = 0; q < dense.length; q++) {
       dense[q] += gd[q];
     }
-    int[] rows = g.rows();
-    float[] vals = g.rowValues();
     for (int i = 0; i < rows.length; i++) {
       int r = rows[i];
       if (!touched[r]) {
@@ -68,7 +84,6 @@ public final class GradientAccumulator {
         embedding[base + e] += vals[i * embeddingDim + e];
       }
     }
-    count++;
   }
 
   /** Number of gradients added since the last reset. */

@@ -53,6 +53,7 @@ public final class TbpttTrainer {
   private final int[] rowIds;
   private final float[] rowVals;
   private final EventInput[] events;
+  private final float[] denseScratch;
 
   /** A trainer with a workspace sized for the configuration. */
   public TbpttTrainer(ModelConfig config) {
@@ -79,6 +80,7 @@ public final class TbpttTrainer {
     rowIds = new int[w];
     rowVals = new float[w * emb];
     events = new EventInput[w];
+    denseScratch = new float[layout.denseSize()];
   }
 
   /**
@@ -92,6 +94,57 @@ public final class TbpttTrainer {
    *     have K values or a target is outside [0,1]
    */
   public TrainingResult gradient(LstmModel model, EntityState state, List<LabeledPosition> labels) {
+    Pass pass = pass(model, state, labels, new float[layout.denseSize()]);
+    Gradient g =
+        pass.present == 0
+            ? Gradient.zero(layout)
+            : new Gradient(emb, pass.dense, pass.rows, pass.vals, true);
+    return new TrainingResult(pass.loss, pass.present, g, pass.labelLogits);
+  }
+
+  /**
+   * The same pass as {@link #gradient}, its (clipped) gradient added to {@code into} as {@link
+   * GradientAccumulator#add(TrainingResult)} would add it, bit for bit, without allocating a dense
+   * gradient: the update of the learner's hot path.
+   *
+   * @param model the current model (same configuration as this trainer)
+   * @param state the entity's state (not modified)
+   * @param labels labelled positions, each in the window (not modified)
+   * @param into receives the gradient, the loss and the number of present labels
+   * @return the loss, the number of present labels and the logits at each label's position
+   * @throws IllegalArgumentException as {@link #gradient}, or if {@code into} has another layout
+   */
+  public TrainingSummary accumulate(
+      LstmModel model, EntityState state, List<LabeledPosition> labels, GradientAccumulator into) {
+    ParameterLayout l = into.layout();
+    if (l.size() != layout.size()
+        || l.denseOffset() != layout.denseOffset()
+        || l.denseSize() != layout.denseSize()) {
+      throw new IllegalArgumentException(
+          "expected an accumulator with the trainer's layout ("
+              + layout.size()
+              + " parameters, "
+              + layout.denseSize()
+              + " dense), got "
+              + l.size()
+              + " and "
+              + l.denseSize());
+    }
+    Pass pass = pass(model, state, labels, denseScratch);
+    if (pass.present == 0) {
+      into.add(pass.loss, 0, null, new int[0], new float[0]);
+    } else {
+      into.add(pass.loss, pass.present, pass.dense, pass.rows, pass.vals);
+    }
+    return new TrainingSummary(pass.loss, pass.present, pass.labelLogits);
+  }
+
+  /** What one pass computed; {@code dense} is the array the caller passed in. */
+  private record Pass(
+      double loss, int present, float[] dense, int[] rows, float[] vals, float[][] labelLogits) {}
+
+  private Pass pass(
+      LstmModel model, EntityState state, List<LabeledPosition> labels, float[] dense) {
     ModelConfig mc = model.config();
     if (!mc.equals(config)) {
       throw new IllegalArgumentException(
@@ -117,7 +170,7 @@ public final class TbpttTrainer {
       last = Math.max(last, (int) (l.sequence() - oldest));
     }
     if (last < 0) {
-      return new TrainingResult(0.0, 0, Gradient.zero(layout), new float[0][]);
+      return new Pass(0.0, 0, dense, null, null, new float[0][]);
     }
     float[][] labelLogits = new float[labels.size()][];
     TimeAwareLstmCell cell = model.cell();
@@ -190,10 +243,9 @@ public final class TbpttTrainer {
     }
     if (present == 0) {
       Arrays.fill(events, null);
-      return new TrainingResult(0.0, 0, Gradient.zero(layout), labelLogits);
+      return new Pass(0.0, 0, dense, null, null, labelLogits);
     }
     cell.accumulateWeightGradients(caches, last + 1, grad);
-    float[] dense = new float[layout.denseSize()];
     grad.writeDense(dense);
     float l2w = lossConfig.l2Weights();
     if (l2w > 0) {
@@ -228,8 +280,7 @@ public final class TbpttTrainer {
     }
     // the same scaling as Gradient.clipped, without a second copy
     Gradient.clipInPlace(dense, vals, config.gradClipNorm());
-    return new TrainingResult(
-        loss, present, new Gradient(emb, dense, rows, vals, true), labelLogits);
+    return new Pass(loss, present, dense, rows, vals, labelLogits);
   }
 
   /** The configuration this trainer is sized for. */

@@ -47,8 +47,7 @@ final class CpuTimeProbe {
       long t1 = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < updates; i++) {
         EntityState s = es[i & 255];
-        acc.add(
-            trainer.gradient(model, s, List.of(new LabeledPosition(s.eventCount() - 1, y, 1f))));
+        trainer.accumulate(model, s, List.of(new LabeledPosition(s.eventCount() - 1, y, 1f)), acc);
         if (acc.count() == 64) {
           acc.reset();
         }

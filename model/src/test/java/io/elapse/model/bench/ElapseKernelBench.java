@@ -9,7 +9,7 @@ import io.elapse.model.config.TimeModulation;
 import io.elapse.model.train.GradientAccumulator;
 import io.elapse.model.train.LabeledPosition;
 import io.elapse.model.train.TbpttTrainer;
-import io.elapse.model.train.TrainingResult;
+import io.elapse.model.train.TrainingSummary;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Elapse's own kernels at H=64, E=32, K=30, V=10,000, W=32: {@code forward} is one event through
  * {@link EntityState#step} (ring advance + cell + head) for entities rotated round-robin; {@code
- * update} is one label's update: {@link TbpttTrainer#gradient} for the newest event (forward
- * recompute over W=32, backward over 32) plus {@link GradientAccumulator#add}.
+ * update} is one label's update: {@link TbpttTrainer#accumulate} for the newest event (forward
+ * recompute over W=32, backward over 32, the clipped gradient added to a {@link
+ * GradientAccumulator}), as the learner runs it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,8 +73,7 @@ public class ElapseKernelBench {
   public double update() {
     int i = next;
     next = i + 1 == entities.length ? 0 : i + 1;
-    TrainingResult r = trainer.gradient(model, entities[i], labels[i]);
-    accumulator.add(r);
+    TrainingSummary r = trainer.accumulate(model, entities[i], labels[i], accumulator);
     if (accumulator.count() == 64) {
       accumulator.reset();
     }

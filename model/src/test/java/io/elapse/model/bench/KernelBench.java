@@ -1,5 +1,6 @@
 package io.elapse.model.bench;
 
+import io.elapse.model.cell.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,20 +35,26 @@ public final class KernelBench {
   /** Entry point of {@code ./elapse bench kernel}. */
   public static void main(String[] args) throws RunnerException, IOException {
     boolean quick = false;
+    String kernels = "auto";
     Path out = Path.of("target", "bench", "kernel.json");
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quick = true;
+      } else if (args[i].equals("--scalar")) {
+        kernels = "scalar";
       } else if (args[i].equals("--out") && i + 1 < args.length) {
         out = Path.of(args[++i]);
       } else if (args[i].equals("--help")) {
-        System.out.println("usage: KernelBench [--quick] [--out PATH]");
+        System.out.println(
+            "usage: KernelBench [--quick] [--scalar] [--out PATH]\n"
+                + "  --scalar  the cell's portable loops instead of the JDK Vector API");
         return;
       } else {
         throw new IllegalArgumentException(
-            "expected --quick, --out PATH or --help, got " + args[i]);
+            "expected --quick, --scalar, --out PATH or --help, got " + args[i]);
       }
     }
+    System.setProperty("elapse.kernels", kernels); // the in-process CPU-time probe below
     Options opts =
         new OptionsBuilder()
             .include(ElapseKernelBench.class.getSimpleName())
@@ -58,7 +65,11 @@ public final class KernelBench {
             .measurementIterations(quick ? 3 : 5)
             .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
             .threads(1)
-            .jvmArgsAppend("-XX:+UseParallelGC", "-Xmx2g")
+            .jvmArgsAppend(
+                "-XX:+UseParallelGC",
+                "-Xmx2g",
+                "--add-modules=jdk.incubator.vector",
+                "-Delapse.kernels=" + kernels)
             .build();
     Collection<RunResult> results = new Runner(opts).run();
     Map<String, Double> medians = new LinkedHashMap<>();
@@ -99,6 +110,7 @@ public final class KernelBench {
     Files.writeString(out, sb.toString());
     System.out.println();
     System.out.println("Kernel benchmark (H=64, E=32, K=30, V=10,000, W=32), medians in µs/op:");
+    System.out.println("cell loops: " + Kernels.description());
     System.out.printf(Locale.ROOT, "%-28s %12s %12s%n", "", "forward", "update");
     for (String mod : List.of("NONE", "DECAY", "TIME_GATE")) {
       System.out.printf(

@@ -124,4 +124,61 @@ class TbpttTrainerTest {
     assertThat(acc.sum().norm()).isZero();
     assertThat(acc.count()).isZero();
   }
+
+  @ParameterizedTest
+  @EnumSource(TimeModulation.class)
+  void accumulateAddsExactlyWhatGradientThenAddWould(TimeModulation mod) {
+    // clipped and unclipped, with the L2 penalties, an all-missing label in between (the trainer's
+    // reused dense scratch must not carry values from one pass to the next)
+    for (double clip : new double[] {0, 0.05}) {
+      ModelConfig c = cfg(mod, clip); // with GradientCheckTest's L2 penalties
+      LstmModel m = LstmModel.of(c, LstmModel.initialParameters(c, 1));
+      EntityState s = GradientCheckTest.state(m, 2);
+      List<List<LabeledPosition>> passes =
+          List.of(
+              List.of(new LabeledPosition(s.eventCount() - 1, new float[] {1, 0, 1}, 1f)),
+              List.of(new LabeledPosition(s.eventCount() - 2, new float[] {NAN, NAN, NAN}, 1f)),
+              List.of(new LabeledPosition(s.eventCount() - 3, new float[] {0, NAN, 1}, 0.5f)));
+      GradientAccumulator expected = new GradientAccumulator(m.layout());
+      GradientAccumulator actual = new GradientAccumulator(m.layout());
+      TbpttTrainer reference = new TbpttTrainer(c);
+      TbpttTrainer fused = new TbpttTrainer(c);
+      for (List<LabeledPosition> labels : passes) {
+        TrainingResult r = reference.gradient(m, s, labels);
+        expected.add(r);
+        TrainingSummary sum = fused.accumulate(m, s, labels, actual);
+        assertThat(sum.loss()).isEqualTo(r.loss());
+        assertThat(sum.labelsPresent()).isEqualTo(r.labelsPresent());
+        assertThat(sum.logits(0)).containsExactly(r.logits(0));
+      }
+      assertThat(actual.count()).isEqualTo(3);
+      assertThat(actual.lossSum()).isEqualTo(expected.lossSum());
+      assertThat(actual.labelsPresent()).isEqualTo(expected.labelsPresent());
+      assertThat(actual.sum()).as("clip %s", clip).isEqualTo(expected.sum());
+      assertThat(actual.sum().norm()).isPositive();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TimeModulation.class)
+  void accumulateRejectsAnAccumulatorOfAnotherLayout(TimeModulation mod) {
+    ModelConfig c = cfg(mod, 0);
+    ModelConfig other = c.toBuilder().hiddenSize(c.hiddenSize() + 1).build();
+    LstmModel m = LstmModel.of(c, LstmModel.initialParameters(c, 1));
+    EntityState s = GradientCheckTest.state(m, 2);
+    GradientAccumulator wrong =
+        new GradientAccumulator(
+            LstmModel.of(other, LstmModel.initialParameters(other, 1)).layout());
+    assertThatThrownBy(
+            () ->
+                new TbpttTrainer(c)
+                    .accumulate(
+                        m,
+                        s,
+                        List.of(new LabeledPosition(s.eventCount() - 1, new float[] {1, 0, 1}, 1f)),
+                        wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("layout");
+    assertThat(wrong.count()).isZero();
+  }
 }

@@ -4,7 +4,7 @@ import io.elapse.model.EntityState;
 import io.elapse.model.train.GradientAccumulator;
 import io.elapse.model.train.LabeledPosition;
 import io.elapse.model.train.TbpttTrainer;
-import io.elapse.model.train.TrainingResult;
+import io.elapse.model.train.TrainingSummary;
 import io.elapse.pipeline.records.GradientBatch;
 import java.util.List;
 
@@ -42,9 +42,9 @@ final class GradientBuffer {
       epoch = scorer.epoch();
       step = scorer.step();
     }
-    TrainingResult result =
-        trainer.gradient(scorer.model(), state, List.of(new LabeledPosition(seq, targets, weight)));
-    accumulator.add(result);
+    TrainingSummary result =
+        trainer.accumulate(
+            scorer.model(), state, List.of(new LabeledPosition(seq, targets, weight)), accumulator);
     labels++;
     float[] logits = result.logits(0);
     for (int k = 0; k < targets.length; k++) {

@@ -9,6 +9,7 @@ import io.elapse.model.EntityState;
 import io.elapse.model.EventInput;
 import io.elapse.model.InvalidInputException;
 import io.elapse.model.StepResult;
+import io.elapse.model.cell.Kernels;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.records.EntityInput;
 import io.elapse.pipeline.records.GradientBatch;
@@ -132,6 +133,10 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   @Override
   public void open() throws Exception {
     super.open();
+    LOG.info(
+        "Elapse learner subtask {}: cell loops: {}",
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        Kernels.description());
     entityState =
         getPartitionedState(
             new ValueStateDescriptor<>(

@@ -210,6 +210,7 @@ class K8sManifestsTest {
       assertThat(javaOpts).contains("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
     }
     assertThat(javaOpts).contains("-Dorg.bytedeco.javacpp.cachedir=");
+    assertThat(javaOpts).contains("--add-modules=jdk.incubator.vector");
 
     JsonNode container = spec.path("podTemplate").path("spec").path("containers").path(0);
     Map<String, String> env = new HashMap<>();
