@@ -95,9 +95,7 @@ public final class EntityState {
       in.copyFeaturesTo(features, slot * nf);
     }
     size++;
-    float[] logits = new float[model.config().numTasks()];
-    model.cell().head(h, logits);
-    return new StepResult(count++, logits);
+    return new StepResult(count++, model.cell().logits(h, s));
   }
 
   private void checkModel(LstmModel model) {

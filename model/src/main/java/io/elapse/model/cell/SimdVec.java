@@ -15,6 +15,7 @@ import static io.elapse.model.cell.ScalarVec.CLAMP;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,6 +34,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdVec {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  // floats as many as D's doubles (half D's bits): the shape a D2F cast fills
+  private static final VectorSpecies<Float> F_OF_D =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
   private SimdVec() {}
 
@@ -157,10 +161,10 @@ final class SimdVec {
       for (int s = 0; s < 8; s++) {
         p = p.mul(p);
       }
-      p.intoArray(tmp, q);
+      ((FloatVector) p.castShape(F_OF_D, 0)).intoArray(dst, q);
     }
     ScalarVec.expNegScaled(rate, phi, tmp, q, n);
-    for (int i = 0; i < n; i++) {
+    for (int i = q; i < n; i++) {
       dst[i] = (float) tmp[i];
     }
   }

@@ -30,6 +30,7 @@ public final class StepCache {
   final float[] dzt; // H scratch
   final float[] dhe; // H + E scratch: [dL/dh_{t-1}; dL/d embedding row]
   final float[] de; // E scratch
+  final float[] logits; // head width (K rounded up to a multiple of 16): logits, then zeros
   float phi;
   int bucket;
 
@@ -59,6 +60,7 @@ public final class StepCache {
     dzt = new float[hs];
     dhe = new float[hs + config.embeddingDim()];
     de = new float[config.embeddingDim()];
+    logits = new float[TimeAwareLstmCell.headWidth(config)];
   }
 
   /** The hidden state h after the step (a view; do not modify). */

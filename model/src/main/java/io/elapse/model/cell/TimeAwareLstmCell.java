@@ -64,8 +64,10 @@ public final class TimeAwareLstmCell {
   private final float[][] xRows; // [I][Z]
   private final float[][] hRows; // [H][4H]
   private final float[] bias; // [Z]: b, then b_t for TIME_GATE
-  private final float[][] headRows; // [H][K]
-  private final float[] headBias; // [K]
+  private final int
+      kw; // head width: K rounded up to a multiple of 16, so its rows are whole vectors
+  private final float[][] headRows; // [H][kw], zero past K
+  private final float[] headBias; // [kw], zero past K
   private final float[][] backRows; // [4H][H+E]
   private final float[][] timeBackRows; // [H][E] (TIME_GATE)
   private final float[][] headBackRows; // [K][H]
@@ -96,6 +98,7 @@ public final class TimeAwareLstmCell {
     emb = config.embeddingDim();
     nf = config.numFeatures();
     k = config.numTasks();
+    kw = headWidth(config);
     mod = config.modulation();
     p = params;
     pEmb = layout.offset(Group.EMBEDDING);
@@ -120,11 +123,11 @@ public final class TimeAwareLstmCell {
     if (gate) {
       System.arraycopy(p, layout.offset(Group.TIME_B), bias, g4, hs);
     }
-    headRows = new float[hs][k];
+    headRows = new float[hs][kw];
     for (int j = 0; j < hs; j++) {
       System.arraycopy(p, pHw + j * k, headRows[j], 0, k);
     }
-    headBias = new float[k];
+    headBias = new float[kw];
     System.arraycopy(p, layout.offset(Group.HEAD_B), headBias, 0, k);
     backRows = new float[g4][hs + emb];
     for (int col = 0; col < g4; col++) {
@@ -168,6 +171,11 @@ public final class TimeAwareLstmCell {
       rate = null;
       rateDeriv = null;
     }
+  }
+
+  /** The head's compute width: K rounded up to a multiple of 16 (whole 512-bit vectors). */
+  static int headWidth(ModelConfig config) {
+    return (config.numTasks() + 15) & ~15;
   }
 
   /** Width Z of the pre-activation vector: 4H, plus H for the TIME_GATE time gate. */
@@ -284,6 +292,21 @@ public final class TimeAwareLstmCell {
   public void head(float[] h, float[] logits) {
     System.arraycopy(headBias, 0, logits, 0, k);
     Vec.gemv(h, 0, hs, headRows, k, logits);
+  }
+
+  /**
+   * The head's K logits for h in a new array, computed at the head's full width in the workspace
+   * (whole vectors, no scalar remainder): the per-event path.
+   *
+   * @param h hidden state (H), not modified
+   * @param s this thread's workspace
+   * @return K logits
+   */
+  public float[] logits(float[] h, StepCache s) {
+    final float[] y = s.logits;
+    System.arraycopy(headBias, 0, y, 0, kw);
+    Vec.gemv(h, 0, hs, headRows, kw, y);
+    return java.util.Arrays.copyOf(y, k);
   }
 
   /**
