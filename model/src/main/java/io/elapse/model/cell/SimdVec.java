@@ -109,7 +109,7 @@ final class SimdVec {
   static void tanh(float[] src, float[] dst, int from, int to) {
     int q = from;
     for (; q + F.length() <= to; q += F.length()) {
-      tanh(FloatVector.fromArray(F, src, q)).intoArray(dst, q);
+      tanhLanes(FloatVector.fromArray(F, src, q)).intoArray(dst, q);
     }
     ScalarVec.tanh(src, dst, q, to);
   }
@@ -118,13 +118,13 @@ final class SimdVec {
   static void sigmoid(float[] src, float[] dst, int from, int to) {
     int q = from;
     for (; q + F.length() <= to; q += F.length()) {
-      tanh(FloatVector.fromArray(F, src, q).mul(0.5f)).mul(0.5f).add(0.5f).intoArray(dst, q);
+      tanhLanes(FloatVector.fromArray(F, src, q).mul(0.5f)).mul(0.5f).add(0.5f).intoArray(dst, q);
     }
     ScalarVec.sigmoid(src, dst, q, to);
   }
 
   /** The rational tanh of {@link ScalarVec#tanh}, lane-wise. */
-  private static FloatVector tanh(FloatVector in) {
+  private static FloatVector tanhLanes(FloatVector in) {
     final FloatVector x = in.max(-CLAMP).min(CLAMP);
     final FloatVector x2 = x.mul(x);
     FloatVector p = x2.mul(A13).add(A11);
