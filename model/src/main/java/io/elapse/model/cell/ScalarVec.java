@@ -22,26 +22,11 @@ final class ScalarVec {
   static void gemv(float[] v, int from, int to, float[][] w, int n, float[] y) {
     int j = from;
     for (; j + 4 <= to; j += 4) {
-      axpy4(v[j], w[j], v[j + 1], w[j + 1], v[j + 2], w[j + 2], v[j + 3], w[j + 3], y, n);
+      axpy4(v[j], w[j], v[j + 1], w[j + 1], v[j + 2], w[j + 2], v[j + 3], w[j + 3], y, 0, n);
     }
     for (; j < to; j++) {
       axpy(v[j], w[j], y, 0, n);
     }
-  }
-
-  /** y[0..n) += a0·w0 + a1·w1 + a2·w2 + a3·w3 (summed in that order). */
-  static void axpy4(
-      float a0,
-      float[] w0,
-      float a1,
-      float[] w1,
-      float a2,
-      float[] w2,
-      float a3,
-      float[] w3,
-      float[] y,
-      int n) {
-    axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, 0, n);
   }
 
   /** y[from..to) += a0·w0 + a1·w1 + a2·w2 + a3·w3 (summed in that order). */

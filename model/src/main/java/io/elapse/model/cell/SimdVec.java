@@ -56,10 +56,7 @@ final class SimdVec {
     }
   }
 
-  /**
-   * As {@link ScalarVec#axpy4(float, float[], float, float[], float, float[], float, float[],
-   * float[], int)}.
-   */
+  /** y[0..n) += a0·w0 + a1·w1 + a2·w2 + a3·w3, summed in that order (as ScalarVec's axpy4). */
   static void axpy4(
       float a0,
       float[] w0,

@@ -36,7 +36,7 @@ final class Vec {
     if (SIMD) {
       SimdVec.axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, n);
     } else {
-      ScalarVec.axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, n);
+      ScalarVec.axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, 0, n);
     }
   }
 
