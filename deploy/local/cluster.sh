@@ -44,10 +44,13 @@ for pkg in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java
   JAVA_OPENS+=("--add-opens=java.base/$pkg=ALL-UNNAMED")
 done
 # Temp files and JavaCPP's native cache stay inside the work dir, so `down` leaves nothing behind.
-# The model's cell runs on the JDK Vector API when its incubator module is enabled (model/cell/Kernels).
+# The model's cell runs on the JDK Vector API when its incubator module is enabled, each loop
+# compiled on its own so C2 inlines the vector operations whole (model/cell/Kernels).
 JAVA_COMMON=(
   "${JAVA_OPENS[@]}"
   "--add-modules=jdk.incubator.vector"
+  "-XX:CompileCommand=quiet"
+  "-XX:CompileCommand=dontinline,io.elapse.model.cell.Vec::*"
   "-Djava.io.tmpdir=$DATA/tmp"
   "-Dorg.bytedeco.javacpp.cachedir=$DATA/javacpp-cache"
 )

@@ -15,6 +15,15 @@ public final class Kernels {
   /** The JVM option that enables the Vector API path. */
   public static final String JVM_OPTION = "--add-modules jdk.incubator.vector";
 
+  /**
+   * The JVM option that keeps C2 from inlining {@code Vec}'s loops into their (large) callers, so
+   * each is compiled on its own with every Vector API operation inlined and intrinsified. Without
+   * it, a caller that reaches C2's inlining node limit leaves some operations on their Java
+   * fallback, and the speed depends on the order things were compiled in (BENCHMARKS.md).
+   */
+  public static final String INLINE_OPTION =
+      "-XX:CompileCommand=dontinline,io.elapse.model.cell.Vec::*";
+
   /** The module that holds the Vector API. */
   static final String MODULE = "jdk.incubator.vector";
 
@@ -63,6 +72,16 @@ public final class Kernels {
       return new Choice(
           false, "scalar Java loops (the Vector API has only " + lanes + " float lanes here)");
     }
-    return new Choice(true, "JDK Vector API, " + lanes + " float lanes");
+    boolean separate =
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .anyMatch(a -> a.contains("dontinline,io.elapse.model.cell.Vec::"));
+    return new Choice(
+        true,
+        "JDK Vector API, "
+            + lanes
+            + " float lanes"
+            + (separate
+                ? ""
+                : "; without the JVM option " + INLINE_OPTION + " its speed depends on the JIT"));
   }
 }

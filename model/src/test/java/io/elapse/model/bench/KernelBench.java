@@ -69,6 +69,8 @@ public final class KernelBench {
                 "-XX:+UseParallelGC",
                 "-Xmx2g",
                 "--add-modules=jdk.incubator.vector",
+                "-XX:CompileCommand=quiet",
+                Kernels.INLINE_OPTION,
                 "-Delapse.kernels=" + kernels)
             .build();
     Collection<RunResult> results = new Runner(opts).run();

@@ -211,6 +211,7 @@ class K8sManifestsTest {
     }
     assertThat(javaOpts).contains("-Dorg.bytedeco.javacpp.cachedir=");
     assertThat(javaOpts).contains("--add-modules=jdk.incubator.vector");
+    assertThat(javaOpts).contains(io.elapse.model.cell.Kernels.INLINE_OPTION);
 
     JsonNode container = spec.path("podTemplate").path("spec").path("containers").path(0);
     Map<String, String> env = new HashMap<>();
