@@ -122,7 +122,7 @@ public final class Report {
     h.append(lineChart("Conformal set coverage", all, LiveEvaluator.Point::slidingCoverage));
     h.append(
         lineChart(
-            "Committed predictions per second (10 s average)",
+            "Committed predictions per second (checkpoint to checkpoint, last 20 s)",
             all,
             LiveEvaluator.Point::predictionsPerSecond));
     h.append(reliabilityChart(all));

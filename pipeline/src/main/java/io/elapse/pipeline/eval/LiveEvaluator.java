@@ -40,7 +40,7 @@ public final class LiveEvaluator implements AutoCloseable {
       double predictionsPerSecond,
       long maxModelStep) {}
 
-  private static final double RATE_WINDOW_SECONDS = 10;
+  private static final double RATE_WINDOW_SECONDS = 20;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String predictionsTopic;
@@ -56,8 +56,8 @@ public final class LiveEvaluator implements AutoCloseable {
   private long labelDelaySumMillis;
   private long maxStep;
 
-  /** Earlier samples as {seconds, predictions}, for a rate over the last 10 s. */
-  private final java.util.ArrayDeque<double[]> recent = new java.util.ArrayDeque<>();
+  /** Committed predictions per second, burst to burst over the last 20 s. */
+  private final CommitRate commitRate = new CommitRate(RATE_WINDOW_SECONDS);
 
   /**
    * Reads {@code predictionsTopic} and {@code labelsTopic} with {@code consumerProperties}
@@ -163,12 +163,7 @@ public final class LiveEvaluator implements AutoCloseable {
   public Point sample() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     MetricsReport s = sliding.report();
-    // Over 10 s: committed predictions become visible in bursts, one per checkpoint.
-    while (recent.size() > 1 && seconds - recent.peekFirst()[0] > RATE_WINDOW_SECONDS) {
-      recent.pollFirst();
-    }
-    double[] since = recent.isEmpty() ? new double[] {0, 0} : recent.peekFirst();
-    double rate = seconds > since[0] ? (predictions - since[1]) / (seconds - since[0]) : 0;
+    double rate = commitRate.sample(seconds, predictions);
     Point point =
         new Point(
             seconds,
@@ -181,7 +176,6 @@ public final class LiveEvaluator implements AutoCloseable {
             rate,
             maxStep);
     series.add(point);
-    recent.addLast(new double[] {seconds, predictions});
     return point;
   }
 
