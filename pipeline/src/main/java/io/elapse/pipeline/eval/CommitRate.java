@@ -13,7 +13,8 @@ final class CommitRate {
   private final double windowSeconds;
   private final ArrayDeque<double[]> bursts = new ArrayDeque<>(); // {seconds, count}
   private double lastCount;
-  private double lastSeconds;
+  private double firstSeconds = Double.NaN;
+  private double firstCount;
 
   /** A rate over bursts seen in the last {@code windowSeconds}. */
   CommitRate(double windowSeconds) {
@@ -25,15 +26,19 @@ final class CommitRate {
 
   /**
    * Adds a sample of the count and returns the rate: burst to burst when two bursts are in the
-   * window, else the count's growth since the previous sample over its time.
+   * window, else the count's growth since the first sample over the time since (no spike when the
+   * first burst lands).
    */
   double sample(double seconds, double count) {
-    double fallback = seconds > lastSeconds ? (count - lastCount) / (seconds - lastSeconds) : 0;
+    if (Double.isNaN(firstSeconds)) {
+      firstSeconds = seconds;
+      firstCount = count;
+    }
+    double fallback = seconds > firstSeconds ? (count - firstCount) / (seconds - firstSeconds) : 0;
     if (count > lastCount) {
       bursts.addLast(new double[] {seconds, count});
     }
     lastCount = count;
-    lastSeconds = seconds;
     while (bursts.size() > 2 && seconds - bursts.peekFirst()[0] > windowSeconds) {
       bursts.pollFirst();
     }

@@ -40,11 +40,11 @@ class CommitRateTest {
   }
 
   @Test
-  void beforeTwoBurstsItIsTheGrowthSinceTheLastSampleAndAStallReadsZero() {
+  void beforeTwoBurstsItIsTheGrowthSinceTheFirstSampleAndAStallReadsZero() {
     CommitRate rate = new CommitRate(20);
     assertThat(rate.sample(1, 0)).isZero();
-    assertThat(rate.sample(3, 500)).isEqualTo(250);
-    assertThat(rate.sample(5, 500)).isZero();
+    assertThat(rate.sample(3, 500)).isEqualTo(250); // 500 / (3 - 1)
+    assertThat(rate.sample(5, 500)).isEqualTo(125); // 500 / (5 - 1)
     assertThat(rate.sample(7, 1500)).isCloseTo(250, within(1e-9)); // (1500 - 500) / (7 - 3)
     assertThat(rate.sample(40, 1500)).isZero(); // no burst for a whole window
   }
