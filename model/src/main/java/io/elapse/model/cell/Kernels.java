@@ -6,7 +6,8 @@ import java.util.Locale;
  * Which implementation of the cell's dense loops this JVM runs: the JDK Vector API when the
  * incubator module {@code jdk.incubator.vector} is in the boot layer (JVM option {@code
  * --add-modules jdk.incubator.vector}), else portable Java loops that HotSpot auto-vectorizes where
- * it can. Both give bit-identical results; the Vector API path is faster (BENCHMARKS.md).
+ * it can. Both give bit-identical results; the Vector API path is faster in the kernel benchmark,
+ * and steadily so with {@link #INLINE_OPTION} as well (BENCHMARKS.md, "Kernel").
  *
  * <p>System property {@code elapse.kernels}: {@code auto} (default) or {@code scalar} (never use
  * the Vector API). Read once, when the cell's loops are first used.
