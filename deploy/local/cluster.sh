@@ -45,12 +45,16 @@ for pkg in java.lang java.net java.io java.nio sun.nio.ch java.lang.reflect java
 done
 # Temp files and JavaCPP's native cache stay inside the work dir, so `down` leaves nothing behind.
 # The model's cell runs on the JDK Vector API when its incubator module is enabled, each loop
-# compiled on its own so C2 inlines the vector operations whole (model/cell/Kernels).
+# compiled on its own so C2 inlines the vector operations whole (model/cell/Kernels); a Java
+# without the module would refuse --add-modules, so ask it first.
+VECTOR_OPTS=()
+if java --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector@'; then
+  VECTOR_OPTS=("--add-modules=jdk.incubator.vector" "-XX:CompileCommand=quiet"
+    "-XX:CompileCommand=dontinline,io.elapse.model.cell.Vec::*")
+fi
 JAVA_COMMON=(
   "${JAVA_OPENS[@]}"
-  "--add-modules=jdk.incubator.vector"
-  "-XX:CompileCommand=quiet"
-  "-XX:CompileCommand=dontinline,io.elapse.model.cell.Vec::*"
+  "${VECTOR_OPTS[@]}"
   "-Djava.io.tmpdir=$DATA/tmp"
   "-Dorg.bytedeco.javacpp.cachedir=$DATA/javacpp-cache"
 )

@@ -65,13 +65,7 @@ public final class KernelBench {
             .measurementIterations(quick ? 3 : 5)
             .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
             .threads(1)
-            .jvmArgsAppend(
-                "-XX:+UseParallelGC",
-                "-Xmx2g",
-                "--add-modules=jdk.incubator.vector",
-                "-XX:CompileCommand=quiet",
-                Kernels.INLINE_OPTION,
-                "-Delapse.kernels=" + kernels)
+            .jvmArgsAppend(forkArgs(kernels))
             .build();
     Collection<RunResult> results = new Runner(opts).run();
     Map<String, Double> medians = new LinkedHashMap<>();
@@ -144,6 +138,20 @@ public final class KernelBench {
     }
     System.out.println(
         "targets: forward <= 1.5 µs, update <= 100 µs; wrote " + out.toAbsolutePath());
+  }
+
+  /** The forks' JVM options: the launcher's, with the Vector API module only if this JVM has it. */
+  private static String[] forkArgs(String kernels) {
+    List<String> args = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xmx2g"));
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      args.addAll(
+          List.of(
+              "--add-modules=jdk.incubator.vector",
+              "-XX:CompileCommand=quiet",
+              Kernels.INLINE_OPTION));
+    }
+    args.add("-Delapse.kernels=" + kernels);
+    return args.toArray(String[]::new);
   }
 
   static double median(List<Double> v) {
