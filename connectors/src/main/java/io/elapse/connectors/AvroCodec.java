@@ -152,13 +152,13 @@ public final class AvroCodec<T extends SpecificRecord> {
       e.encoder = EncoderFactory.get().binaryEncoder(e.out, e.encoder);
       writer.write(record, e.encoder);
       e.encoder.flush();
-    } catch (IOException | RuntimeException ex) {
+    } catch (IOException ex) {
       e.encoder = null; // it may hold part of the failed record
-      if (ex instanceof IOException) {
-        throw new IllegalArgumentException(
-            "cannot encode " + type.getSimpleName() + ": " + ex.getMessage(), ex);
-      }
-      throw (RuntimeException) ex;
+      throw new IllegalArgumentException(
+          "cannot encode " + type.getSimpleName() + ": " + ex.getMessage(), ex);
+    } catch (RuntimeException ex) {
+      e.encoder = null;
+      throw ex;
     }
     return e.out.toByteArray();
   }

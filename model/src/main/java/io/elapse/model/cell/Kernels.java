@@ -4,17 +4,17 @@ import java.util.Locale;
 
 /**
  * Which implementation of the cell's dense loops this JVM runs: the JDK Vector API when the
- * incubator module {@code jdk.incubator.vector} is in the boot layer (JVM option {@code
- * --add-modules jdk.incubator.vector}), else portable Java loops that HotSpot auto-vectorizes where
- * it can. Both give bit-identical results; the Vector API path is faster in the kernel benchmark,
- * and steadily so with {@link #INLINE_OPTION} as well (BENCHMARKS.md, "Kernel").
+ * incubator module {@code jdk.incubator.vector} is in the boot layer ({@link #JVM_OPTION}), else
+ * portable Java loops that HotSpot auto-vectorizes where it can. Both give bit-identical results;
+ * the Vector API path is faster in the kernel benchmark, and steadily so with {@link
+ * #INLINE_OPTION} as well (BENCHMARKS.md, "Kernel").
  *
  * <p>System property {@code elapse.kernels}: {@code auto} (default) or {@code scalar} (never use
  * the Vector API). Read once, when the cell's loops are first used.
  */
 public final class Kernels {
   /** The JVM option that enables the Vector API path. */
-  public static final String JVM_OPTION = "--add-modules jdk.incubator.vector";
+  public static final String JVM_OPTION = "--add-modules=jdk.incubator.vector";
 
   /**
    * The JVM option that keeps C2 from inlining {@code Vec}'s loops into their (large) callers, so
@@ -74,8 +74,9 @@ public final class Kernels {
           false, "scalar Java loops (the Vector API has only " + lanes + " float lanes here)");
     }
     boolean separate =
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .anyMatch(a -> a.contains("dontinline,io.elapse.model.cell.Vec::"));
+        java.lang.management.ManagementFactory.getRuntimeMXBean()
+            .getInputArguments()
+            .contains(INLINE_OPTION);
     return new Choice(
         true,
         "JDK Vector API, "

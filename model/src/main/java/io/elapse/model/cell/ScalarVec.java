@@ -22,26 +22,26 @@ final class ScalarVec {
   static void gemv(float[] v, int from, int to, float[][] w, int n, float[] y) {
     int j = from;
     for (; j + 4 <= to; j += 4) {
-      axpy4(v[j], w[j], v[j + 1], w[j + 1], v[j + 2], w[j + 2], v[j + 3], w[j + 3], y, 0, n);
+      axpy4(v, w, j, y, 0, n);
     }
     for (; j < to; j++) {
       axpy(v[j], w[j], y, 0, n);
     }
   }
 
-  /** y[from..to) += a0·w0 + a1·w1 + a2·w2 + a3·w3 (summed in that order). */
-  static void axpy4(
-      float a0,
-      float[] w0,
-      float a1,
-      float[] w1,
-      float a2,
-      float[] w2,
-      float a3,
-      float[] w3,
-      float[] y,
-      int from,
-      int to) {
+  /**
+   * y[from..to) += v[j]·w[j] + v[j+1]·w[j+1] + v[j+2]·w[j+2] + v[j+3]·w[j+3] (summed in that
+   * order): one pass of {@link #gemv} over four rows.
+   */
+  static void axpy4(float[] v, float[][] w, int j, float[] y, int from, int to) {
+    final float a0 = v[j];
+    final float a1 = v[j + 1];
+    final float a2 = v[j + 2];
+    final float a3 = v[j + 3];
+    final float[] w0 = w[j];
+    final float[] w1 = w[j + 1];
+    final float[] w2 = w[j + 2];
+    final float[] w3 = w[j + 3];
     for (int q = from; q < to; q++) {
       y[q] += a0 * w0[q] + a1 * w1[q] + a2 * w2[q] + a3 * w3[q];
     }

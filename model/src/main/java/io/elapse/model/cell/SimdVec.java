@@ -49,25 +49,23 @@ final class SimdVec {
   static void gemv(float[] v, int from, int to, float[][] w, int n, float[] y) {
     int j = from;
     for (; j + 4 <= to; j += 4) {
-      axpy4(v[j], w[j], v[j + 1], w[j + 1], v[j + 2], w[j + 2], v[j + 3], w[j + 3], y, n);
+      axpy4(v, w, j, y, n);
     }
     for (; j < to; j++) {
       axpy(v[j], w[j], y, n);
     }
   }
 
-  /** y[0..n) += a0·w0 + a1·w1 + a2·w2 + a3·w3, summed in that order (as ScalarVec's axpy4). */
-  static void axpy4(
-      float a0,
-      float[] w0,
-      float a1,
-      float[] w1,
-      float a2,
-      float[] w2,
-      float a3,
-      float[] w3,
-      float[] y,
-      int n) {
+  /** As ScalarVec's axpy4: y[0..n) += Σ_{r<4} v[j+r]·w[j+r], summed in that order. */
+  private static void axpy4(float[] v, float[][] w, int j, float[] y, int n) {
+    final float a0 = v[j];
+    final float a1 = v[j + 1];
+    final float a2 = v[j + 2];
+    final float a3 = v[j + 3];
+    final float[] w0 = w[j];
+    final float[] w1 = w[j + 1];
+    final float[] w2 = w[j + 2];
+    final float[] w3 = w[j + 3];
     final int bound = F.loopBound(n);
     int q = 0;
     for (; q < bound; q += F.length()) {
@@ -79,7 +77,7 @@ final class SimdVec {
               .add(FloatVector.fromArray(F, w3, q).mul(a3));
       FloatVector.fromArray(F, y, q).add(t).intoArray(y, q);
     }
-    ScalarVec.axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, q, n);
+    ScalarVec.axpy4(v, w, j, y, q, n);
   }
 
   /** y[0..n) += a · w[0..n). */

@@ -42,12 +42,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the gates and the time gate come out of one pass), recurrent rows W_h row j, head rows W_o row j,
  * and for the backward pass the transposed rows [W_h column c ; W_x column c restricted to the
  * embedding] (H + E), W_t columns restricted to the embedding and W_o columns. Every matrix-vector
- * product is then a sum of axpy passes over whole rows, which C2 vectorizes (see {@code Vec}). The
- * embedding's share of the input product, emb[b]ᵀW_x (E × Z multiply-adds, a third of a step), is
- * the same for every event of bucket b, so it is computed on the bucket's first event and kept (at
- * most V arrays of Z floats per parameter set). The serialized flat layout ({@link
- * ParameterLayout}) is unchanged. Instances are immutable and thread-safe; all mutable state lives
- * in the caller's {@link StepCache} and {@link CellGradient}.
+ * product is then a sum of axpy passes over whole rows, on the JDK Vector API or in loops C2
+ * vectorizes (see {@code Vec}). The embedding's share of the input product, emb[b]ᵀW_x (E × Z
+ * multiply-adds, a third of a step), is the same for every event of bucket b, so it is computed on
+ * the bucket's first event and kept (at most V arrays of Z floats per parameter set). The
+ * serialized flat layout ({@link ParameterLayout}) is unchanged. Instances are immutable and
+ * thread-safe; all mutable state lives in the caller's {@link StepCache} and {@link CellGradient}.
  */
 public final class TimeAwareLstmCell {
   private final int hs;
@@ -64,8 +64,8 @@ public final class TimeAwareLstmCell {
   private final float[][] xRows; // [I][Z]
   private final float[][] hRows; // [H][4H]
   private final float[] bias; // [Z]: b, then b_t for TIME_GATE
-  private final int
-      kw; // head width: K rounded up to a multiple of 16, so its rows are whole vectors
+  // head width: K rounded up to a multiple of 16, so its rows are whole vectors
+  private final int kw;
   private final float[][] headRows; // [H][kw], zero past K
   private final float[] headBias; // [kw], zero past K
   private final float[][] backRows; // [4H][H+E]
@@ -442,45 +442,24 @@ public final class TimeAwareLstmCell {
    * gradient row).
    */
   public void accumulateWeightGradients(StepCache[] st, int count, CellGradient grad) {
+    // row j of dW is Σ_t a_t[j] · dz_t: a product of the steps' dz with their a[j], four steps per
+    // pass over the row
+    final float[][] dz = new float[count][];
+    final float[] a = new float[count];
+    for (int t = 0; t < count; t++) {
+      dz[t] = st[t].dz;
+    }
     for (int j = 0; j < in; j++) {
-      final float[] y = grad.xRows[j];
-      int t = 0;
-      for (; t + 4 <= count; t += 4) {
-        Vec.axpy4(
-            st[t].x[j],
-            st[t].dz,
-            st[t + 1].x[j],
-            st[t + 1].dz,
-            st[t + 2].x[j],
-            st[t + 2].dz,
-            st[t + 3].x[j],
-            st[t + 3].dz,
-            y,
-            zw);
+      for (int t = 0; t < count; t++) {
+        a[t] = st[t].x[j];
       }
-      for (; t < count; t++) {
-        Vec.axpy(st[t].x[j], st[t].dz, y, zw);
-      }
+      Vec.gemv(a, 0, count, dz, zw, grad.xRows[j]);
     }
     for (int j = 0; j < hs; j++) {
-      final float[] y = grad.hRows[j];
-      int t = 0;
-      for (; t + 4 <= count; t += 4) {
-        Vec.axpy4(
-            st[t].hPrev[j],
-            st[t].dz,
-            st[t + 1].hPrev[j],
-            st[t + 1].dz,
-            st[t + 2].hPrev[j],
-            st[t + 2].dz,
-            st[t + 3].hPrev[j],
-            st[t + 3].dz,
-            y,
-            g4);
+      for (int t = 0; t < count; t++) {
+        a[t] = st[t].hPrev[j];
       }
-      for (; t < count; t++) {
-        Vec.axpy(st[t].hPrev[j], st[t].dz, y, g4);
-      }
+      Vec.gemv(a, 0, count, dz, g4, grad.hRows[j]);
     }
   }
 

@@ -21,25 +21,6 @@ final class Vec {
     }
   }
 
-  /** y[0..n) += a0·w0 + a1·w1 + a2·w2 + a3·w3 (summed in that order). */
-  static void axpy4(
-      float a0,
-      float[] w0,
-      float a1,
-      float[] w1,
-      float a2,
-      float[] w2,
-      float a3,
-      float[] w3,
-      float[] y,
-      int n) {
-    if (SIMD) {
-      SimdVec.axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, n);
-    } else {
-      ScalarVec.axpy4(a0, w0, a1, w1, a2, w2, a3, w3, y, 0, n);
-    }
-  }
-
   /** y[0..n) += a · w[0..n). */
   static void axpy(float a, float[] w, float[] y, int n) {
     if (SIMD) {

@@ -53,9 +53,9 @@ public final class GradientAccumulator {
   }
 
   /**
-   * Adds one pass's gradient given as arrays ({@code dense} null for a zero gradient) with its loss
-   * and present labels: {@link TbpttTrainer#accumulate}'s way in, the same sums as {@link
-   * #add(TrainingResult)}.
+   * Adds one pass's gradient given as arrays ({@code dense} null for a zero gradient, then the rows
+   * are ignored) with its loss and present labels: {@link TbpttTrainer#accumulate}'s way in, the
+   * same sums as {@link #add(TrainingResult)}.
    */
   void add(double loss, int present, float[] dense, int[] rows, float[] vals) {
     if (dense != null) {

@@ -96,7 +96,7 @@ public final class TbpttTrainer {
   public TrainingResult gradient(LstmModel model, EntityState state, List<LabeledPosition> labels) {
     Pass pass = pass(model, state, labels, new float[layout.denseSize()]);
     Gradient g =
-        pass.present == 0
+        pass.dense == null
             ? Gradient.zero(layout)
             : new Gradient(emb, pass.dense, pass.rows, pass.vals, true);
     return new TrainingResult(pass.loss, pass.present, g, pass.labelLogits);
@@ -131,15 +131,14 @@ public final class TbpttTrainer {
               + l.denseSize());
     }
     Pass pass = pass(model, state, labels, denseScratch);
-    if (pass.present == 0) {
-      into.add(pass.loss, 0, null, new int[0], new float[0]);
-    } else {
-      into.add(pass.loss, pass.present, pass.dense, pass.rows, pass.vals);
-    }
+    into.add(pass.loss, pass.present, pass.dense, pass.rows, pass.vals);
     return new TrainingSummary(pass.loss, pass.present, pass.labelLogits);
   }
 
-  /** What one pass computed; {@code dense} is the array the caller passed in. */
+  /**
+   * What one pass computed: {@code dense} is the array the caller passed in, or null when no label
+   * had a present target (a zero gradient, and no rows).
+   */
   private record Pass(
       double loss, int present, float[] dense, int[] rows, float[] vals, float[][] labelLogits) {}
 
@@ -170,7 +169,7 @@ public final class TbpttTrainer {
       last = Math.max(last, (int) (l.sequence() - oldest));
     }
     if (last < 0) {
-      return new Pass(0.0, 0, dense, null, null, new float[0][]);
+      return new Pass(0.0, 0, null, null, null, new float[0][]);
     }
     float[][] labelLogits = new float[labels.size()][];
     TimeAwareLstmCell cell = model.cell();
@@ -243,7 +242,7 @@ public final class TbpttTrainer {
     }
     if (present == 0) {
       Arrays.fill(events, null);
-      return new Pass(0.0, 0, dense, null, null, labelLogits);
+      return new Pass(0.0, 0, null, null, null, labelLogits);
     }
     cell.accumulateWeightGradients(caches, last + 1, grad);
     grad.writeDense(dense);

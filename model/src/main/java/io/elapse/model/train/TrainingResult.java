@@ -16,10 +16,6 @@ public record TrainingResult(
 
   /** The K logits at the position of label {@code i} (a copy). */
   public float[] logits(int i) {
-    if (i < 0 || i >= labelLogits.length) {
-      throw new IndexOutOfBoundsException(
-          "expected a label index in [0, " + labelLogits.length + "), got " + i);
-    }
-    return labelLogits[i].clone();
+    return TrainingSummary.copyOf(labelLogits, i);
   }
 }

@@ -11,6 +11,11 @@ public record TrainingSummary(double loss, int labelsPresent, float[][] labelLog
 
   /** The K logits at the position of label {@code i} (a copy). */
   public float[] logits(int i) {
+    return copyOf(labelLogits, i);
+  }
+
+  /** A copy of {@code labelLogits[i]}, with a clear error for a bad index. */
+  static float[] copyOf(float[][] labelLogits, int i) {
     if (i < 0 || i >= labelLogits.length) {
       throw new IndexOutOfBoundsException(
           "expected a label index in [0, " + labelLogits.length + "), got " + i);

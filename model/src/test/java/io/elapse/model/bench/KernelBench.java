@@ -144,11 +144,7 @@ public final class KernelBench {
   private static String[] forkArgs(String kernels) {
     List<String> args = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xmx2g"));
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-      args.addAll(
-          List.of(
-              "--add-modules=jdk.incubator.vector",
-              "-XX:CompileCommand=quiet",
-              Kernels.INLINE_OPTION));
+      args.addAll(List.of(Kernels.JVM_OPTION, "-XX:CompileCommand=quiet", Kernels.INLINE_OPTION));
     }
     args.add("-Delapse.kernels=" + kernels);
     return args.toArray(String[]::new);
