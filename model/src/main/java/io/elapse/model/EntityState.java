@@ -239,6 +239,30 @@ public final class EntityState {
     return decode(config.hiddenSize(), config.windowSize(), config.numFeatures(), bytes);
   }
 
+  /**
+   * Decodes {@link #encode()} output with the sizes its header gives; {@link #fits} tells whether
+   * they match a configuration.
+   *
+   * @throws IllegalArgumentException on a version or length mismatch
+   */
+  public static EntityState decode(byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER) {
+      return decode(0, 0, 0, bytes); // the length check below says what is wrong
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    return decode(b.getInt(1), b.getInt(5), b.getInt(9), bytes);
+  }
+
+  /** Whether this state's sizes (H, W, F) are those of {@code config}. */
+  public boolean fits(ModelConfig config) {
+    return hs == config.hiddenSize() && window == config.windowSize() && nf == config.numFeatures();
+  }
+
+  /** This state's sizes, for error messages: "H=…, W=…, F=…". */
+  public String shape() {
+    return "H=" + hs + ", W=" + window + ", F=" + nf;
+  }
+
   private static EntityState decode(int hs, int window, int nf, byte[] bytes) {
     if (bytes == null || bytes.length < HEADER) {
       throw new IllegalArgumentException(

@@ -101,6 +101,23 @@ class EntityStateTest {
 
   @ParameterizedTest
   @EnumSource(TimeModulation.class)
+  void decodeWithoutConfigTakesTheSizesFromTheHeader(TimeModulation mod) {
+    ModelConfig cfg = config(mod);
+    LstmModel m = LstmModel.of(cfg, LstmModel.initialParameters(cfg, 2));
+    EntityState a = EntityState.initial(cfg);
+    a.step(m, m.input("e1", new float[] {1f}, null));
+    EntityState b = EntityState.decode(a.encode());
+    assertThat(b.encode()).containsExactly(a.encode());
+    assertThat(b.fits(cfg)).isTrue();
+    assertThat(b.fits(cfg.toBuilder().hiddenSize(7).build())).isFalse();
+    assertThat(b.fits(cfg.toBuilder().windowSize(cfg.windowSize() + 1).build())).isFalse();
+    assertThat(b.shape()).isEqualTo("H=6, W=" + cfg.windowSize() + ", F=" + cfg.numFeatures());
+    assertThatThrownBy(() -> EntityState.decode(new byte[3]))
+        .hasMessageContaining("bytes of entity state, got 3");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TimeModulation.class)
   void stateIsCompact(TimeModulation mod) {
     ModelConfig cfg = ModelConfig.builder().modulation(mod).build(); // H=64, W=32, F=0
     LstmModel m = LstmModel.of(cfg, LstmModel.initialParameters(cfg, 1));

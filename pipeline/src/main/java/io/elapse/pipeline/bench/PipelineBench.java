@@ -15,6 +15,7 @@ import io.elapse.connectors.StartPosition;
 import io.elapse.connectors.TopicAdministrator;
 import io.elapse.pipeline.ElapseJob;
 import io.elapse.pipeline.config.JobSettings;
+import io.elapse.pipeline.eval.EvaluationSettings;
 import io.elapse.pipeline.synth.SyntheticProducer;
 import io.elapse.pipeline.synth.SyntheticSpec;
 import io.elapse.pipeline.synth.SyntheticStream;
@@ -140,6 +141,7 @@ public final class PipelineBench {
       input.put("labels", labels);
       result.put("input", input);
       result.put("settings", settingsMap(settings));
+      result.put("evaluation_enabled", evaluation().enabled());
 
       Throughput a = null;
       if (!o.skipPassthrough()) {
@@ -274,6 +276,11 @@ public final class PipelineBench {
     return JobSettings.from(Configuration.fromMap(m));
   }
 
+  /** The evaluator's settings: its defaults, overridden by {@code --set elapse.evaluation.*}. */
+  private EvaluationSettings evaluation() {
+    return EvaluationSettings.from(Configuration.fromMap(o.settings()));
+  }
+
   private static Map<String, Object> settingsMap(JobSettings s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("state_backend", s.stateBackend());
@@ -309,7 +316,7 @@ public final class PipelineBench {
     if (job.equals("passthrough")) {
       PassthroughJob.define(env, config);
     } else {
-      ElapseJob.define(env, config, settings, false);
+      ElapseJob.define(env, config, settings, evaluation(), false, "");
     }
     say("(" + run + ") starting the " + job + " job on a local MiniCluster ...");
     JobClient client = env.executeAsync("bench-" + job);
@@ -506,7 +513,7 @@ public final class PipelineBench {
     }
     JobSettings settings = settings("lat");
     StreamExecutionEnvironment env = environment(settings);
-    ElapseJob.define(env, config, settings, false);
+    ElapseJob.define(env, config, settings, evaluation(), false, "");
     JobClient client = env.executeAsync("bench-latency");
     long warmUpMillis = Math.min(15_000, o.latencyDuration().toMillis() / 4);
     say(

@@ -37,6 +37,18 @@ public class EntityBook {
     return b;
   }
 
+  /** A deep copy. */
+  public EntityBook copy() {
+    EntityBook b = new EntityBook();
+    b.ids = ids.clone();
+    b.seqs = seqs.clone();
+    b.next = next;
+    b.evicted = evicted.clone();
+    b.evictedNext = evictedNext;
+    b.lastEventTime = lastEventTime;
+    return b;
+  }
+
   /** Records that event {@code id} got sequence {@code seq}, evicting the oldest id if full. */
   public void add(String id, long seq) {
     if (ids[next] != null) {

@@ -20,13 +20,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Meter;
@@ -50,17 +46,20 @@ import org.apache.flink.util.OutputTag;
  * The keyed learner. Input 1: events, elapsed times and labels keyed by entity. Input 2: verified
  * model versions, broadcast to every subtask; only newer (epoch, step) versions are applied.
  *
- * <p>Per entity it keeps the model's {@link EntityState} (h, c, the window ring and the state at
- * its start), an {@link EntityBook} of event ids, events waiting for the watermark (event-time
- * order), elapsed times waiting for their event, and labels waiting for their event. Events are
- * processed in event-time order when the watermark passes {@code eventTime + joinWait}; an event at
- * or behind the watermark on arrival is a dead letter {@code late}. An event never waits more than
- * {@code maxEventWait} of wall-clock time: then the entity's buffered events are processed anyway,
- * in event-time order (so a pause or a lagging partition cannot hold predictions back forever).
- * Each event yields one {@link Prediction}. Each label inside the window yields a masked gradient,
- * accumulated per subtask and sent as a {@link GradientBatch} after {@code batchLabels} labels,
- * after {@code batchMaxWait}, before every checkpoint barrier and at the end of input, so no
- * applied label is lost across a checkpoint.
+ * <p>Per entity it keeps two keyed states: the events waiting for the watermark (a list, so that an
+ * arriving event is an append), and one {@link EntityRecord} with the rest: the model's {@link
+ * EntityState} (h, c, the window ring and the state at its start), an {@link EntityBook} of event
+ * ids, elapsed times waiting for their event, and labels waiting for their event. (Until 2026-12-04
+ * these were five states; on the heap backend each state lookup cost ~1 µs per event in the
+ * pipeline benchmark, see BENCHMARKS.md.) Events are processed in event-time order when the
+ * watermark passes {@code eventTime + joinWait}; an event at or behind the watermark on arrival is
+ * a dead letter {@code late}. An event never waits more than {@code maxEventWait} of wall-clock
+ * time: then the entity's buffered events are processed anyway, in event-time order (so a pause or
+ * a lagging partition cannot hold predictions back forever). Each event yields one {@link
+ * Prediction}. Each label inside the window yields a masked gradient, accumulated per subtask and
+ * sent as a {@link GradientBatch} after {@code batchLabels} labels, after {@code batchMaxWait},
+ * before every checkpoint barrier and at the end of input, so no applied label is lost across a
+ * checkpoint.
  *
  * <p>The model input's watermark is ignored: model updates carry no event time and must not hold
  * event time back.
@@ -87,11 +86,8 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
 
   private transient Scorer scorer;
   private transient ListState<ModelState> modelStore;
-  private transient ValueState<byte[]> entityState;
-  private transient ValueState<EntityBook> bookState;
+  private transient ValueState<EntityRecord> records;
   private transient ListState<EntityInput> bufferedEvents;
-  private transient MapState<String, EntityInput> elapsedByEvent;
-  private transient ListState<EntityInput> pendingLabels;
   private transient InternalTimerService<VoidNamespace> timers;
 
   /** Granules of the entity TTL's expiry checks (see {@link #expiryCheck}). */
@@ -137,23 +133,12 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
         "Elapse learner subtask {}: cell loops: {}",
         getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
         Kernels.description());
-    entityState =
+    records =
         getPartitionedState(
-            new ValueStateDescriptor<>(
-                "entity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    bookState =
-        getPartitionedState(
-            new ValueStateDescriptor<>("book", TypeInformation.of(EntityBook.class)));
+            new ValueStateDescriptor<>("entity-record", EntityRecordSerializer.INSTANCE));
     bufferedEvents =
         getPartitionedState(
             new ListStateDescriptor<>("buffered-events", TypeInformation.of(EntityInput.class)));
-    elapsedByEvent =
-        getPartitionedState(
-            new MapStateDescriptor<>(
-                "elapsed-by-event", Types.STRING, TypeInformation.of(EntityInput.class)));
-    pendingLabels =
-        getPartitionedState(
-            new ListStateDescriptor<>("pending-labels", TypeInformation.of(EntityInput.class)));
     timers = getInternalTimerService("learner", VoidNamespaceSerializer.INSTANCE, this);
     gradients =
         new GradientBuffer(scorer, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
@@ -254,7 +239,9 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
         timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, flushAt);
       }
       case EntityInput.ELAPSED -> {
-        elapsedByEvent.put(in.eventId, in);
+        EntityRecord record = loadRecord();
+        record.elapsedByEvent.put(in.eventId, in);
+        records.update(record);
         timers.registerEventTimeTimer(
             VoidNamespace.INSTANCE, safeAdd(in.time, settings.pendingLabelWaitMillis()));
       }
@@ -270,13 +257,13 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   }
 
   private void onLabel(EntityInput label) throws Exception {
-    EntityBook book = bookState.value();
+    EntityRecord record = loadRecord();
+    EntityBook book = record.book;
     if (book != null) {
       long seq = book.sequenceOf(label.eventId);
       if (seq >= 0) {
-        EntityState state = loadState();
-        if (state.inWindow(seq)) {
-          train(state, seq, label);
+        if (record.model.inWindow(seq)) {
+          train(record.model, seq, label);
           return;
         }
         deadLetter(label, ReasonCodes.EXPIRED, expiredMessage(label));
@@ -287,10 +274,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
         return;
       }
     }
-    int waiting = 0;
-    for (EntityInput ignored : all(pendingLabels)) {
-      waiting++;
-    }
+    int waiting = record.pendingLabels.size();
     if (waiting >= settings.pendingLabelMax()) {
       deadLetter(
           label,
@@ -302,7 +286,8 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
               + ")");
       return;
     }
-    pendingLabels.add(label);
+    record.pendingLabels.add(label);
+    records.update(record);
     timers.registerEventTimeTimer(
         VoidNamespace.INSTANCE, safeAdd(label.time, settings.pendingLabelWaitMillis()));
   }
@@ -320,36 +305,71 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
     long now = timer.getTimestamp();
-    processDueEvents(now);
-    expirePendingLabels(now);
-    expireElapsed(now);
-    maybeExpireEntity(now);
+    EntityRecord record = records.value();
+    boolean changed = processDueEvents(record, now);
+    if (record == null) {
+      return; // no event of this entity was processed yet, and none was due now
+    }
+    changed |= expirePendingLabels(record, now);
+    changed |= expireElapsed(record, now);
+    if (forgettable(record, now)) {
+      records.clear();
+      bufferedEvents.clear();
+    } else if (changed) {
+      records.update(record);
+    }
   }
 
   @Override
   public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
     // The event waited max-event-wait for the watermark: process what is buffered, in order.
-    processDueEvents(Long.MAX_VALUE);
+    processDueEvents(null, Long.MAX_VALUE);
   }
 
-  private void processDueEvents(long now) throws Exception {
-    List<EntityInput> due = new ArrayList<>();
-    List<EntityInput> later = new ArrayList<>();
+  /**
+   * Processes the buffered events due at {@code now} in event-time order, loading the record when
+   * {@code loaded} is null and one is due; writes the record back only when it loaded it. Returns
+   * whether it changed {@code loaded}.
+   */
+  private boolean processDueEvents(EntityRecord loaded, long now) throws Exception {
+    List<EntityInput> due = null;
+    List<EntityInput> later = null;
     for (EntityInput e : all(bufferedEvents)) {
-      (dueTime(e) <= now ? due : later).add(e);
+      if (dueTime(e) <= now) {
+        due = add(due, e);
+      } else {
+        later = add(later, e);
+      }
     }
-    if (due.isEmpty()) {
-      return;
+    if (due == null) {
+      return false;
     }
-    bufferedEvents.update(later);
-    due.sort(Comparator.comparingLong((EntityInput e) -> e.time).thenComparing(e -> e.eventId));
+    if (later == null) {
+      bufferedEvents.clear();
+    } else {
+      bufferedEvents.update(later);
+    }
+    if (due.size() > 1) {
+      due.sort(Comparator.comparingLong((EntityInput e) -> e.time).thenComparing(e -> e.eventId));
+    }
+    EntityRecord record = loaded != null ? loaded : loadRecord();
     for (EntityInput e : due) {
-      processEvent(e);
+      processEvent(record, e);
     }
+    if (loaded == null) {
+      records.update(record);
+    }
+    return true;
   }
 
-  private void processEvent(EntityInput event) throws Exception {
-    EntityBook book = bookState.value();
+  private static List<EntityInput> add(List<EntityInput> list, EntityInput e) {
+    List<EntityInput> l = list != null ? list : new ArrayList<>(2);
+    l.add(e);
+    return l;
+  }
+
+  private void processEvent(EntityRecord record, EntityInput event) throws Exception {
+    EntityBook book = record.book;
     if (book == null) {
       book = EntityBook.empty(settings.windowSize());
     }
@@ -359,14 +379,14 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     }
     Long elapsed;
     ElapsedSource source;
-    EntityInput joined = elapsedTopic ? elapsedByEvent.get(event.eventId) : null;
+    EntityInput joined = elapsedTopic ? record.elapsedByEvent.get(event.eventId) : null;
     if (event.elapsedMillis >= 0) {
       elapsed = event.elapsedMillis;
       source = ElapsedSource.EXPLICIT;
     } else if (joined != null) {
       elapsed = joined.elapsedMillis;
       source = ElapsedSource.STREAM;
-      elapsedByEvent.remove(event.eventId);
+      record.elapsedByEvent.remove(event.eventId);
     } else if (book.lastEventTime != Long.MIN_VALUE) {
       elapsed = event.time - book.lastEventTime;
       source = ElapsedSource.DERIVED;
@@ -386,7 +406,10 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
       deadLetter(event, ReasonCodes.INVALID_FIELD, e.getMessage());
       return;
     }
-    EntityState state = loadState();
+    if (record.model == null) {
+      record.model = EntityState.initial(scorer.config());
+    }
+    EntityState state = record.model;
     StepResult step = state.step(scorer.model(), input);
     Prediction prediction =
         scorer.predict(event, step.logits(), elapsed, source, System.nanoTime() - started);
@@ -394,8 +417,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
         book.lastEventTime == Long.MIN_VALUE ? Long.MIN_VALUE : expiryCheck(book.lastEventTime);
     book.add(event.eventId, step.sequence());
     book.lastEventTime = event.time;
-    entityState.update(state.encode());
-    bookState.update(book);
+    record.book = book;
     output.collect(new StreamRecord<>(prediction, event.time));
     predictionsPerSecond.markEvent();
     long expiryCheck = expiryCheck(event.time);
@@ -404,31 +426,23 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     }
 
     // Labels that arrived before their event.
-    List<EntityInput> still = new ArrayList<>();
-    boolean changed = false;
-    for (EntityInput label : all(pendingLabels)) {
+    for (var it = record.pendingLabels.iterator(); it.hasNext(); ) {
+      EntityInput label = it.next();
       if (label.eventId.equals(event.eventId)) {
         train(state, step.sequence(), label);
-        changed = true;
-      } else {
-        still.add(label);
+        it.remove();
       }
-    }
-    if (changed) {
-      pendingLabels.update(still);
     }
   }
 
-  private void expirePendingLabels(long now) throws Exception {
-    List<EntityInput> still = new ArrayList<>();
+  private boolean expirePendingLabels(EntityRecord record, long now) {
     boolean changed = false;
-    EntityBook book = null; // read only once a label expires: most timers expire none
-    for (EntityInput label : all(pendingLabels)) {
+    EntityBook book = record.book;
+    for (var it = record.pendingLabels.iterator(); it.hasNext(); ) {
+      EntityInput label = it.next();
       if (safeAdd(label.time, settings.pendingLabelWaitMillis()) <= now) {
-        if (!changed) {
-          book = bookState.value();
-          changed = true;
-        }
+        it.remove();
+        changed = true;
         if (book != null && book.recentlyEvicted(label.eventId)) {
           deadLetter(label, ReasonCodes.EXPIRED, expiredMessage(label));
         } else {
@@ -443,26 +457,23 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
                   + settings.pendingLabelWaitMillis()
                   + " ms of the label");
         }
-      } else {
-        still.add(label);
       }
     }
-    if (changed) {
-      pendingLabels.update(still);
-    }
+    return changed;
   }
 
-  private void expireElapsed(long now) throws Exception {
-    List<String> expired = new ArrayList<>();
-    for (var entry : elapsedByEvent.entries()) {
-      if (safeAdd(entry.getValue().time, settings.pendingLabelWaitMillis()) <= now) {
-        expired.add(entry.getKey());
+  private boolean expireElapsed(EntityRecord record, long now) {
+    boolean changed = false;
+    EntityBook book = record.book;
+    for (var it = record.elapsedByEvent.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      EntityInput e = entry.getValue();
+      if (safeAdd(e.time, settings.pendingLabelWaitMillis()) > now) {
+        continue;
       }
-    }
-    for (String id : expired) {
-      EntityInput e = elapsedByEvent.get(id);
-      elapsedByEvent.remove(id);
-      EntityBook book = bookState.value();
+      it.remove();
+      changed = true;
+      String id = entry.getKey();
       boolean seen = book != null && (book.sequenceOf(id) >= 0 || book.recentlyEvicted(id));
       deadLetter(
           e,
@@ -471,32 +482,39 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
               ? "elapsed time for event " + id + " arrived after the event was processed"
               : "no event " + id + " arrived for this elapsed time");
     }
+    return changed;
   }
 
-  private void maybeExpireEntity(long now) throws Exception {
-    EntityBook book = bookState.value();
-    if (book == null || safeAdd(book.lastEventTime, settings.entityTtlMillis()) > now) {
-      return;
-    }
-    if (all(bufferedEvents).iterator().hasNext()
-        || all(pendingLabels).iterator().hasNext()
-        || !elapsedByEvent.isEmpty()) {
-      return;
-    }
-    entityState.clear();
-    bookState.clear();
-    bufferedEvents.clear();
-    pendingLabels.clear();
-    elapsedByEvent.clear();
+  /**
+   * Whether the entity can be forgotten: nothing waits in it, and it either never had an event
+   * processed (only labels or elapsed times that have now expired) or has been idle for the TTL.
+   */
+  private boolean forgettable(EntityRecord record, long now) throws Exception {
+    EntityBook book = record.book;
+    return (book == null || safeAdd(book.lastEventTime, settings.entityTtlMillis()) <= now)
+        && record.nothingWaits()
+        && !all(bufferedEvents).iterator().hasNext();
   }
 
   // ---------------------------------------------------------------- training
 
-  private EntityState loadState() throws Exception {
-    byte[] bytes = entityState.value();
-    return bytes == null
-        ? EntityState.initial(scorer.config())
-        : EntityState.decode(scorer.config(), bytes);
+  /** The entity's record; a new, empty one when it has none. */
+  private EntityRecord loadRecord() throws Exception {
+    EntityRecord record = records.value();
+    if (record == null) {
+      return new EntityRecord();
+    }
+    if (record.model != null && !record.model.fits(scorer.config())) {
+      throw new IllegalStateException(
+          "the restored state of entity "
+              + getCurrentKey()
+              + " has "
+              + record.model.shape()
+              + ", the job's model "
+              + EntityState.initial(scorer.config()).shape()
+              + ": a checkpoint of a job with other model sizes cannot be restored");
+    }
+    return record;
   }
 
   private void train(EntityState state, long seq, EntityInput label) {

@@ -26,6 +26,12 @@ import java.util.List;
  */
 final class Scorer {
 
+  /** The Avro set of each {@link PredictionSet}, by ordinal (the names are the same). */
+  private static final ConformalSet[] CONFORMAL_SETS =
+      Arrays.stream(PredictionSet.values())
+          .map(set -> ConformalSet.valueOf(set.name()))
+          .toArray(ConformalSet[]::new);
+
   private final ModelConfig config;
   private final List<String> tasks;
   private ModelState current;
@@ -102,7 +108,7 @@ final class Scorer {
       sets[t] = PredictionSet.forThreshold(current.conformalThreshold[t], p);
       out.add(
           new TaskPrediction(
-              tasks.get(t), p, (double) logits[t], ConformalSet.valueOf(sets[t].name())));
+              tasks.get(t), p, (double) logits[t], CONFORMAL_SETS[sets[t].ordinal()]));
     }
     long now = System.currentTimeMillis();
     return Prediction.newBuilder()
