@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -106,6 +107,34 @@ class LearnerOperatorTest {
     assertThat(deadLetters())
         .singleElement()
         .satisfies(d -> assertThat(d.getReason()).isEqualTo("late"));
+  }
+
+  @Test
+  void bufferedEventsRestoredFromACheckpointStillWaitAtMostTheMaximumWait() throws Exception {
+    JobSettings settings = TestSettings.small(Map.of("elapse.time.max-event-wait", "2 s"));
+    open(settings, false);
+    harness.setProcessingTime(0);
+    harness.processElement1(new StreamRecord<>(event("u1", "e1", T0, "a"), T0));
+    harness.processElement1(new StreamRecord<>(event("u2", "e2", T0, "b"), T0));
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+
+    harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new LearnerOperator(settings, false), in -> in.entityId, m -> "model", Types.STRING);
+    harness.setup(
+        new AvroRecordTypeInfo<>(Prediction.class).createSerializer(new SerializerConfigImpl()));
+    harness.setProcessingTime(10_000);
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(11_000);
+    assertThat(predictions()).isEmpty();
+
+    harness.setProcessingTime(12_100); // restored at 10 s: the wait ends by 12.1 s
+
+    assertThat(predictions())
+        .extracting(Prediction::getEventId)
+        .containsExactlyInAnyOrder("e1", "e2");
   }
 
   @Test
