@@ -111,18 +111,19 @@ final class Scorer {
               tasks.get(t), p, (double) logits[t], CONFORMAL_SETS[sets[t].ordinal()]));
     }
     long now = System.currentTimeMillis();
-    return Prediction.newBuilder()
-        .setEntityId(event.entityId)
-        .setEventId(event.eventId)
-        .setEventTime(Instant.ofEpochMilli(event.time))
-        .setModelVersion(new ModelVersion(current.epoch, current.step))
-        .setTasks(out)
-        .setConfidence(Confidence.overall(sets, probs))
-        .setElapsedMillis(elapsed)
-        .setElapsedSource(source)
-        .setIngestTime(Instant.ofEpochMilli(event.ingestTime > 0 ? event.ingestTime : now))
-        .setPredictTime(Instant.ofEpochMilli(now))
-        .setComputeNanos(computeNanos)
-        .build();
+    // The all-args constructor, in the schema's field order: the builder validated every field
+    // on every call (its union check for elapsedMillis was half of this method's time).
+    return new Prediction(
+        event.entityId,
+        event.eventId,
+        Instant.ofEpochMilli(event.time),
+        new ModelVersion(current.epoch, current.step),
+        out,
+        Confidence.overall(sets, probs),
+        elapsed,
+        source,
+        Instant.ofEpochMilli(event.ingestTime > 0 ? event.ingestTime : now),
+        Instant.ofEpochMilli(now),
+        computeNanos);
   }
 }

@@ -86,6 +86,24 @@ class EntityRecordSerializerTest {
   }
 
   @Test
+  void copyingSerializedBytesGivesTheSameBytes() throws Exception {
+    byte[] b = bytes(filled());
+    DataOutputSerializer out = new DataOutputSerializer(16);
+    serializer.copy(new DataInputDeserializer(b), out);
+    assertThat(out.getCopyOfBuffer()).containsExactly(b);
+  }
+
+  @Test
+  void aBodyLongerThanItsContentIsRefused() throws Exception {
+    byte[] b = bytes(new EntityRecord());
+    byte[] longer = java.util.Arrays.copyOf(b, b.length + 2);
+    longer[4] += 2; // body length, big-endian int32 after the version byte
+    assertThatThrownBy(() -> read(longer))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("2 bytes left over");
+  }
+
+  @Test
   void anEmptyRecordRoundTrips() throws Exception {
     EntityRecord back = read(bytes(new EntityRecord()));
     assertThat(back.model).isNull();

@@ -75,14 +75,24 @@ class LearnerOperatorTest {
   @Test
   void eventIsPredictedOnceTheWatermarkPassesIt() throws Exception {
     open(TestSettings.small(), false);
-    harness.processElement1(new StreamRecord<>(event("u1", "e1", T0, "login"), T0));
+    EntityInput e1 = event("u1", "e1", T0, "login");
+    e1.ingestTime = T0 + 7;
+    long before = System.currentTimeMillis();
+    harness.processElement1(new StreamRecord<>(e1, T0));
     assertThat(predictions()).isEmpty();
 
     harness.processWatermark1(new Watermark(T0));
 
     assertThat(predictions()).hasSize(1);
     Prediction p = predictions().get(0);
+    assertThat(p.getEntityId()).isEqualTo("u1");
     assertThat(p.getEventId()).isEqualTo("e1");
+    assertThat(p.getEventTime().toEpochMilli()).isEqualTo(T0);
+    assertThat(p.getIngestTime().toEpochMilli()).isEqualTo(T0 + 7);
+    assertThat(p.getPredictTime().toEpochMilli()).isBetween(before, System.currentTimeMillis());
+    assertThat(p.getElapsedMillis()).isNull();
+    assertThat(p.getComputeNanos()).isPositive();
+    assertThat(p.getConfidence()).isBetween(0.0, 1.0);
     assertThat(p.getTasks()).hasSize(3);
     assertThat(p.getTasks())
         .allSatisfy(t -> assertThat(t.getProbability()).isStrictlyBetween(0.0, 1.0));
