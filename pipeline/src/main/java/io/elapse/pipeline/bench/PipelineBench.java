@@ -79,7 +79,28 @@ public final class PipelineBench {
       Path out,
       boolean skipPassthrough,
       boolean skipLatency,
-      long seed) {}
+      long seed,
+      int repeat) {
+
+    /** Checks the options: positive sizes and load, at least one repeat. */
+    public Options {
+      if (events <= 0 || entities <= 0 || tasks <= 0) {
+        throw new IllegalArgumentException(
+            "--events, --entities and --tasks must be > 0, got "
+                + events
+                + ", "
+                + entities
+                + ", "
+                + tasks);
+      }
+      if (!(latencyLoad > 0)) {
+        throw new IllegalArgumentException("--latency-load must be > 0, got " + latencyLoad);
+      }
+      if (repeat < 1) {
+        throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+      }
+    }
+  }
 
   /** One throughput measurement. */
   public record Throughput(
@@ -143,13 +164,25 @@ public final class PipelineBench {
       result.put("settings", settingsMap(settings));
       result.put("evaluation_enabled", evaluation().enabled());
 
-      Throughput a = null;
-      if (!o.skipPassthrough()) {
-        a = throughput(kafka, "a", "passthrough", partitions);
-        result.put("passthrough", a);
+      // With --repeat, the jobs alternate (a, b, a, b, ...) so that a drift of the machine
+      // touches both, and each reports its median run.
+      List<Throughput> as = new ArrayList<>();
+      List<Throughput> bs = new ArrayList<>();
+      for (int r = 1; r <= o.repeat(); r++) {
+        String suffix = r == 1 ? "" : String.valueOf(r);
+        if (!o.skipPassthrough()) {
+          as.add(throughput(kafka, "a" + suffix, "passthrough", partitions));
+        }
+        bs.add(throughput(kafka, "b" + suffix, "elapse", partitions));
       }
-      Throughput b = throughput(kafka, "b", "elapse", partitions);
+      Throughput a = as.isEmpty() ? null : median(as);
+      Throughput b = median(bs);
+      if (a != null) {
+        result.put("passthrough", a);
+        result.put("passthrough_runs_events_per_second", rates(as));
+      }
       result.put("elapse", b);
+      result.put("elapse_runs_events_per_second", rates(bs));
       if (a != null) {
         result.put("ratio_b_over_a", b.eventsPerSecond() / a.eventsPerSecond());
       }
@@ -178,6 +211,20 @@ public final class PipelineBench {
     printTable(result);
     say("wrote " + o.out().toAbsolutePath());
     return result;
+  }
+
+  /**
+   * The run with the median events/s; of an even number, the slower of the two middle ones (a
+   * figure that was measured, not an average of two).
+   */
+  static Throughput median(List<Throughput> runs) {
+    List<Throughput> sorted = new ArrayList<>(runs);
+    sorted.sort(java.util.Comparator.comparingDouble(Throughput::eventsPerSecond));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
+  private static List<Long> rates(List<Throughput> runs) {
+    return runs.stream().map(t -> Math.round(t.eventsPerSecond())).toList();
   }
 
   // ------------------------------------------------------------------ input
@@ -341,15 +388,20 @@ public final class PipelineBench {
       long learnerBytes = 0;
       long evaluatorBytes = 0;
       Path checkpoints = workDir.resolve("checkpoints-" + run);
+      long tPrevious = start;
+      long cpuPrevious = processCpuNanos();
       while (true) {
         Thread.sleep(250);
         long now = System.nanoTime();
         long written = probe.logEnd();
         long cpu = processCpuNanos();
         if (tFirst < 0 && written > 0) {
-          tFirst = now;
-          cpuFirst = cpu;
+          // the first output appeared after the previous sample, where there was none yet
+          tFirst = tPrevious;
+          cpuFirst = cpuPrevious;
         }
+        tPrevious = now;
+        cpuPrevious = cpu;
         if (tAll < 0 && written >= n) {
           tAll = now;
           cpuAll = cpu;
@@ -390,7 +442,8 @@ public final class PipelineBench {
         }
       }
       if (t90 - t10 < 2_000_000_000L) {
-        // Too short a span for 250 ms samples (a small --events): use first to last output.
+        // Too short a span for 250 ms samples (a small --events): from the sample before the first
+        // output to the first with all of them (a lower bound of the rate).
         t10 = tFirst;
         cpu10 = cpuFirst;
         c10 = 0;
@@ -894,6 +947,12 @@ public final class PipelineBench {
   }
 
   @SuppressWarnings("unchecked")
+  private static String runList(List<Long> runs) {
+    return runs.stream()
+        .map(v -> String.format(Locale.ROOT, "%,d", v))
+        .collect(java.util.stream.Collectors.joining(" "));
+  }
+
   private static void printTable(Map<String, Object> r) {
     Throughput a = (Throughput) r.get("passthrough");
     Throughput b = (Throughput) r.get("elapse");
@@ -906,6 +965,18 @@ public final class PipelineBench {
         "sustained events/s",
         a == null ? "-" : String.format(Locale.ROOT, "%,.0f", a.eventsPerSecond()),
         String.format(Locale.ROOT, "%,.0f", b.eventsPerSecond()));
+    @SuppressWarnings("unchecked")
+    List<Long> bRuns = (List<Long>) r.get("elapse_runs_events_per_second");
+    if (bRuns != null && bRuns.size() > 1) {
+      @SuppressWarnings("unchecked")
+      List<Long> aRuns = (List<Long>) r.get("passthrough_runs_events_per_second");
+      System.out.printf(
+          Locale.ROOT,
+          "%-34s %16s %16s%n",
+          "  (the median of runs)",
+          aRuns == null ? "-" : runList(aRuns),
+          runList(bRuns));
+    }
     System.out.printf(
         Locale.ROOT,
         "%-34s %16s %16s%n",
