@@ -357,7 +357,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     EntityRecord record = records.value();
     boolean changed = processDueEvents(record, now);
     if (record == null) {
-      return; // no event of this entity was processed yet, and none was due now
+      return; // a new entity: processDueEvents stored its record, or had nothing to do
     }
     changed |= expirePendingLabels(record, now);
     changed |= expireElapsed(record, now);
@@ -378,7 +378,8 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
 
   /**
    * Processes the buffered events due at {@code now} in event-time order, loading the record when
-   * {@code loaded} is null and one is due; writes the record back only when it loaded it. Returns
+   * {@code loaded} is null and one is due; writes the record back only when it loaded it (and
+   * clears it instead when it holds nothing, e.g. when every due event was a dead letter). Returns
    * whether it changed {@code loaded}.
    */
   private boolean processDueEvents(EntityRecord loaded, long now) throws Exception {
@@ -407,7 +408,11 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
       processEvent(record, e);
     }
     if (loaded == null) {
-      records.update(record);
+      if (record.book == null && record.nothingWaits()) {
+        records.clear();
+      } else {
+        records.update(record);
+      }
     }
     return true;
   }

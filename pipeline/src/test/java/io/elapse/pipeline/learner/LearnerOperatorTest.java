@@ -232,6 +232,26 @@ class LearnerOperatorTest {
   }
 
   @Test
+  void anEntityWhoseOnlyEventsAreRejectedKeepsNoState() throws Exception {
+    open(TestSettings.small(Map.of("elapse.time.max-event-wait", "2 s")), false);
+    harness.setProcessingTime(0);
+    EntityInput first = event("u9", "e1", T0, "a");
+    first.features = new float[] {1f}; // the model takes no features
+    EntityInput second = event("u9", "e2", T0 + 10, "a");
+    second.features = new float[] {2f};
+    harness.processElement1(new StreamRecord<>(first, T0));
+    harness.processElement1(new StreamRecord<>(second, T0 + 10));
+
+    harness.processWatermark1(new Watermark(T0)); // the first through the watermark
+    harness.setProcessingTime(2_200); // the second through the maximum wait
+
+    assertThat(deadLetters())
+        .extracting(DeadLetter::getReason)
+        .containsExactly("invalid-field", "invalid-field");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
   void labelForAnUnknownEventBecomesADeadLetterAndItsStateIsCleared() throws Exception {
     open(TestSettings.small(), false); // pending-label-wait = 1 s
     harness.processElement1(new StreamRecord<>(label("ghost", "nope", T0, 1f, M, M), T0));
