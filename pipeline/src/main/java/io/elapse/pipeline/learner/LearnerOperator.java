@@ -116,6 +116,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   private transient Meter predictionsPerSecond;
   private transient Counter labelsApplied;
   private transient Counter elapsedFallbacks;
+  private transient Counter eventsAfterMaxWait;
   private transient Counter gradientBatches;
   private transient Histogram batchSizes;
   private transient DeadLetterCounters deadLetters;
@@ -167,6 +168,9 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
         metrics.meter("predictionsPerSecond", new MeterView(metrics.counter("predictions"), 10));
     labelsApplied = metrics.counter("labelsApplied");
     elapsedFallbacks = metrics.counter("elapsedFallbacks");
+    // Events processed because they waited max-event-wait, not because the watermark passed
+    // them: a steady share means a lagging source partition or a stalled watermark.
+    eventsAfterMaxWait = metrics.counter("eventsAfterMaxWait");
     gradientBatches = metrics.counter("gradientBatches");
     batchSizes = metrics.histogram("gradientBatchSize", new DescriptiveStatisticsHistogram(1000));
     metrics.gauge("modelEpoch", () -> scorer.epoch());
@@ -403,6 +407,9 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     if (due.size() > 1) {
       due.sort(Comparator.comparingLong((EntityInput e) -> e.time).thenComparing(e -> e.eventId));
     }
+    if (now == Long.MAX_VALUE) {
+      eventsAfterMaxWait.inc(due.size());
+    }
     EntityRecord record = loaded != null ? loaded : loadRecord();
     for (EntityInput e : due) {
       processEvent(record, e);
@@ -605,6 +612,18 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   public void finish() throws Exception {
     flushGradients();
     super.finish();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (eventsAfterMaxWait != null) {
+      LOG.info(
+          "Elapse learner subtask {}: {} events, {} of them processed after max-event-wait",
+          getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+          eventsPerSecond.getCount(),
+          eventsAfterMaxWait.getCount());
+    }
+    super.close();
   }
 
   // ---------------------------------------------------------------- helpers
