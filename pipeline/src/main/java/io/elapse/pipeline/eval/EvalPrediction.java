@@ -1,9 +1,8 @@
 package io.elapse.pipeline.eval;
 
-import io.elapse.avro.ConformalSet;
 import io.elapse.avro.Prediction;
 import io.elapse.avro.TaskPrediction;
-import io.elapse.model.calibration.PredictionSet;
+import io.elapse.pipeline.ConformalSets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +13,6 @@ import java.util.Map;
  * Avro prediction's cost to serialize and to read back).
  */
 public class EvalPrediction {
-
-  /**
-   * The model's {@link PredictionSet} ordinal of each Avro {@link ConformalSet}, by its ordinal.
-   */
-  private static final byte[] SET_ORDINALS = new byte[ConformalSet.values().length];
-
-  static {
-    for (ConformalSet c : ConformalSet.values()) {
-      SET_ORDINALS[c.ordinal()] = (byte) PredictionSet.valueOf(c.name()).ordinal();
-    }
-  }
 
   /** The join key, {@link EvaluationJoinOperator#key(String, String)}. */
   public String key;
@@ -67,7 +55,7 @@ public class EvalPrediction {
         continue;
       }
       e.probabilities[i] = t.getProbability();
-      e.sets[i] = SET_ORDINALS[t.getPredictionSet().ordinal()];
+      e.sets[i] = (byte) ConformalSets.fromAvro(t.getPredictionSet()).ordinal();
     }
     e.eventTime = p.getEventTime().toEpochMilli();
     e.epoch = p.getModelVersion().getEpoch();

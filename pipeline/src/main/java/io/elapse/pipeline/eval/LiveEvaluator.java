@@ -9,6 +9,7 @@ import io.elapse.model.calibration.PredictionSet;
 import io.elapse.model.metrics.MetricsReport;
 import io.elapse.model.metrics.PrequentialMetrics;
 import io.elapse.model.metrics.ReliabilityDiagram;
+import io.elapse.pipeline.ConformalSets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,7 +154,7 @@ public final class LiveEvaluator implements AutoCloseable {
       if (y == null || task == null) {
         continue;
       }
-      PredictionSet set = PredictionSet.valueOf(t.getPredictionSet().name());
+      PredictionSet set = ConformalSets.fromAvro(t.getPredictionSet());
       cumulative.add(task, t.getProbability(), y, set);
       sliding.add(task, t.getProbability(), y, set);
     }

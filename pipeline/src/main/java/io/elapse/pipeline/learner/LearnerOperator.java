@@ -211,7 +211,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   private void processOverdueEvents(long now) throws Exception {
     while (!waitDeadlines.isEmpty() && waitDeadlines.peekFirst().at() <= now) {
       setCurrentKey(waitDeadlines.pollFirst().entity());
-      processDueEvents(null, Long.MAX_VALUE);
+      flushBufferedEvents();
     }
   }
 
@@ -358,16 +358,22 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
     long now = timer.getTimestamp();
-    EntityRecord record = records.value();
-    boolean changed = processDueEvents(record, now);
-    if (record == null) {
-      return; // a new entity: processDueEvents stored its record, or had nothing to do
+    EntityRecord stored = records.value();
+    List<EntityInput> due = takeDueEvents(now);
+    if (stored == null && due == null) {
+      return; // nothing of this entity is kept, and nothing was due
+    }
+    EntityRecord record = stored != null ? checkShape(stored) : new EntityRecord();
+    boolean changed = due != null;
+    if (due != null) {
+      for (EntityInput e : due) {
+        processEvent(record, e);
+      }
     }
     changed |= expirePendingLabels(record, now);
     changed |= expireElapsed(record, now);
     if (forgettable(record, now)) {
-      records.clear();
-      bufferedEvents.clear();
+      forget();
     } else if (changed) {
       records.update(record);
     }
@@ -375,18 +381,35 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
 
   @Override
   public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    // None is registered (see waitDeadlines); one restored from an older checkpoint flushes its
-    // entity as it used to.
-    processDueEvents(null, Long.MAX_VALUE);
+    flushBufferedEvents(); // none is registered (see waitDeadlines); kept for the interface
   }
 
   /**
-   * Processes the buffered events due at {@code now} in event-time order, loading the record when
-   * {@code loaded} is null and one is due; writes the record back only when it loaded it (and
-   * clears it instead when it holds nothing, e.g. when every due event was a dead letter). Returns
-   * whether it changed {@code loaded}.
+   * Processes everything the entity has buffered, in event-time order, whatever the watermark: the
+   * events waited max-event-wait for it.
    */
-  private boolean processDueEvents(EntityRecord loaded, long now) throws Exception {
+  private void flushBufferedEvents() throws Exception {
+    List<EntityInput> due = takeDueEvents(Long.MAX_VALUE);
+    if (due == null) {
+      return; // the watermark emptied the buffer meanwhile
+    }
+    eventsAfterMaxWait.inc(due.size());
+    EntityRecord record = loadRecord();
+    for (EntityInput e : due) {
+      processEvent(record, e);
+    }
+    if (forgettable(record, timers.currentWatermark())) {
+      forget(); // every event was a dead letter
+    } else {
+      records.update(record);
+    }
+  }
+
+  /**
+   * Removes the buffered events due at {@code now} from the entity's buffer and returns them in
+   * event-time order; null when none is due.
+   */
+  private List<EntityInput> takeDueEvents(long now) throws Exception {
     List<EntityInput> due = null;
     List<EntityInput> later = null;
     for (EntityInput e : all(bufferedEvents)) {
@@ -397,7 +420,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
       }
     }
     if (due == null) {
-      return false;
+      return null;
     }
     if (later == null) {
       bufferedEvents.clear();
@@ -407,21 +430,7 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     if (due.size() > 1) {
       due.sort(Comparator.comparingLong((EntityInput e) -> e.time).thenComparing(e -> e.eventId));
     }
-    if (now == Long.MAX_VALUE) {
-      eventsAfterMaxWait.inc(due.size());
-    }
-    EntityRecord record = loaded != null ? loaded : loadRecord();
-    for (EntityInput e : due) {
-      processEvent(record, e);
-    }
-    if (loaded == null) {
-      if (record.book == null && record.nothingWaits()) {
-        records.clear();
-      } else {
-        records.update(record);
-      }
-    }
-    return true;
+    return due;
   }
 
   private static List<EntityInput> add(List<EntityInput> list, EntityInput e) {
@@ -558,14 +567,21 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
         && !all(bufferedEvents).iterator().hasNext();
   }
 
+  private void forget() {
+    records.clear();
+    bufferedEvents.clear();
+  }
+
   // ---------------------------------------------------------------- training
 
   /** The entity's record; a new, empty one when it has none. */
   private EntityRecord loadRecord() throws Exception {
     EntityRecord record = records.value();
-    if (record == null) {
-      return new EntityRecord();
-    }
+    return record == null ? new EntityRecord() : checkShape(record);
+  }
+
+  /** {@code record}, after checking that its model state has the job's model sizes. */
+  private EntityRecord checkShape(EntityRecord record) {
     if (record.model != null && !record.model.fits(scorer.config())) {
       throw new IllegalStateException(
           "the restored state of entity "

@@ -1,6 +1,5 @@
 package io.elapse.pipeline.learner;
 
-import io.elapse.avro.ConformalSet;
 import io.elapse.avro.ElapsedSource;
 import io.elapse.avro.ModelVersion;
 import io.elapse.avro.Prediction;
@@ -10,6 +9,7 @@ import io.elapse.model.calibration.Confidence;
 import io.elapse.model.calibration.PlattScaler;
 import io.elapse.model.calibration.PredictionSet;
 import io.elapse.model.config.ModelConfig;
+import io.elapse.pipeline.ConformalSets;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.config.ModelConfigs;
 import io.elapse.pipeline.records.EntityInput;
@@ -25,12 +25,6 @@ import java.util.List;
  * io.elapse.model.calibration}.
  */
 final class Scorer {
-
-  /** The Avro set of each {@link PredictionSet}, by ordinal (the names are the same). */
-  private static final ConformalSet[] CONFORMAL_SETS =
-      Arrays.stream(PredictionSet.values())
-          .map(set -> ConformalSet.valueOf(set.name()))
-          .toArray(ConformalSet[]::new);
 
   private final ModelConfig config;
   private final List<String> tasks;
@@ -107,8 +101,7 @@ final class Scorer {
       probs[t] = p;
       sets[t] = PredictionSet.forThreshold(current.conformalThreshold[t], p);
       out.add(
-          new TaskPrediction(
-              tasks.get(t), p, (double) logits[t], CONFORMAL_SETS[sets[t].ordinal()]));
+          new TaskPrediction(tasks.get(t), p, (double) logits[t], ConformalSets.toAvro(sets[t])));
     }
     long now = System.currentTimeMillis();
     // The all-args constructor, in the schema's field order: the builder validated every field
