@@ -120,6 +120,23 @@ class LearnerOperatorTest {
   }
 
   @Test
+  void theMaximumWaitOfAnEventTheWatermarkPassedDoesNotTakeTheEntitysLaterEvents()
+      throws Exception {
+    open(TestSettings.small(Map.of("elapse.time.max-event-wait", "2 s")), false);
+    harness.setProcessingTime(0);
+    harness.processElement1(new StreamRecord<>(event("u1", "e1", T0, "a"), T0));
+    harness.processWatermark1(new Watermark(T0));
+    harness.setProcessingTime(1_500);
+    harness.processElement1(new StreamRecord<>(event("u1", "e2", T0 + 50, "b"), T0 + 50));
+
+    harness.setProcessingTime(2_200); // e1's deadline: e2 has waited 0.7 s of its 2 s
+
+    assertThat(predictions()).extracting(Prediction::getEventId).containsExactly("e1");
+    harness.setProcessingTime(3_600); // e2's own deadline
+    assertThat(predictions()).extracting(Prediction::getEventId).containsExactly("e1", "e2");
+  }
+
+  @Test
   void bufferedEventsRestoredFromACheckpointStillWaitAtMostTheMaximumWait() throws Exception {
     JobSettings settings = TestSettings.small(Map.of("elapse.time.max-event-wait", "2 s"));
     open(settings, false);
