@@ -271,6 +271,14 @@ public final class ElapseOptions {
           .defaultValue(5)
           .withDescription("k of precision@k and recall@k (tasks ranked by probability).");
 
+  /** Fraction of entities the evaluator evaluates. */
+  public static final ConfigOption<Double> EVALUATION_ENTITY_FRACTION =
+      key("elapse.evaluation.entity-fraction")
+          .doubleType()
+          .defaultValue(1.0)
+          .withDescription(
+              "The evaluator evaluates the predictions and labels of this fraction of entities, chosen by a hash of the entity id (the same entities in every run and on every subtask); its state and CPU scale with it, and its metrics are those of the sampled entities. 1.0 evaluates every entity.");
+
   // ---- time and state ----
 
   /** Bounded out-of-orderness. */

@@ -18,6 +18,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param maxPendingLabels labels waiting per (entity, event)
  * @param aucCapacity labels per task kept for an exact AUC
  * @param k the k of precision@k and recall@k
+ * @param entityFraction fraction of entities evaluated, in (0, 1] ({@link EntitySample})
  * @param maxOutOfOrdernessMillis bounded out-of-orderness of the watermarks
  * @param sourceIdlenessMillis idleness after which an input stops holding back the watermark
  */
@@ -31,6 +32,7 @@ public record EvaluationSettings(
     int maxPendingLabels,
     int aucCapacity,
     int k,
+    double entityFraction,
     long maxOutOfOrdernessMillis,
     long sourceIdlenessMillis)
     implements Serializable {
@@ -47,6 +49,12 @@ public record EvaluationSettings(
     positive(ElapseOptions.EVALUATION_MAX_PENDING_LABELS.key(), maxPendingLabels);
     positive(ElapseOptions.EVALUATION_AUC_CAPACITY.key(), aucCapacity);
     positive(ElapseOptions.EVALUATION_K.key(), k);
+    if (!(entityFraction > 0 && entityFraction <= 1)) {
+      throw new IllegalArgumentException(
+          ElapseOptions.EVALUATION_ENTITY_FRACTION.key()
+              + ": expected a fraction in (0, 1], got "
+              + entityFraction);
+    }
     if (maxOutOfOrdernessMillis < 0) {
       throw new IllegalArgumentException(
           ElapseOptions.MAX_OUT_OF_ORDERNESS.key()
@@ -74,6 +82,7 @@ public record EvaluationSettings(
         conf.get(ElapseOptions.EVALUATION_MAX_PENDING_LABELS),
         conf.get(ElapseOptions.EVALUATION_AUC_CAPACITY),
         conf.get(ElapseOptions.EVALUATION_K),
+        conf.get(ElapseOptions.EVALUATION_ENTITY_FRACTION),
         conf.get(ElapseOptions.MAX_OUT_OF_ORDERNESS).toMillis(),
         conf.get(ElapseOptions.SOURCE_IDLENESS).toMillis());
   }

@@ -35,7 +35,8 @@ public final class Evaluator {
   /**
    * Adds the evaluator to the job of {@code predictions} and {@code labels}; returns its reports.
    * Event time: a prediction's event time and a label's label time, with the settings' bounded
-   * out-of-orderness and idleness. {@code prefix} goes before every operator name and uid.
+   * out-of-orderness and idleness. Only the entities of the settings' {@link EntitySample} are
+   * evaluated. {@code prefix} goes before every operator name and uid.
    */
   public static SingleOutputStreamOperator<Evaluation> attach(
       DataStream<Prediction> predictions,
@@ -46,8 +47,23 @@ public final class Evaluator {
     Duration lateness = Duration.ofMillis(settings.maxOutOfOrdernessMillis());
     Duration idleness = Duration.ofMillis(settings.sourceIdlenessMillis());
     Map<String, Integer> taskIndex = EvaluationJoinOperator.taskIndex(tasks);
+    EntitySample sample = new EntitySample(settings.entityFraction());
+    DataStream<Prediction> sampledPredictions =
+        sample.all()
+            ? predictions
+            : predictions
+                .filter(p -> sample.contains(p.getEntityId()))
+                .name(prefix + "evaluator-sample-predictions")
+                .uid(prefix + "evaluator-sample-predictions");
+    DataStream<Label> sampledLabels =
+        sample.all()
+            ? labels
+            : labels
+                .filter(l -> sample.contains(l.getEntityId()))
+                .name(prefix + "evaluator-sample-labels")
+                .uid(prefix + "evaluator-sample-labels");
     DataStream<EvalPrediction> timedPredictions =
-        predictions
+        sampledPredictions
             .map(p -> EvalPrediction.of(p, taskIndex))
             .returns(EvalPrediction.class)
             .name(prefix + "evaluator-slim-prediction")
@@ -59,7 +75,7 @@ public final class Evaluator {
             .name(prefix + "evaluator-prediction-time")
             .uid(prefix + "evaluator-prediction-time");
     DataStream<Label> timedLabels =
-        labels
+        sampledLabels
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<Label>forBoundedOutOfOrderness(lateness)
                     .withTimestampAssigner((l, ts) -> l.getLabelTime().toEpochMilli())

@@ -39,7 +39,7 @@ class EvaluationJoinOperatorTest {
   void open() throws Exception {
     EvaluationSettings settings =
         new EvaluationSettings(
-            true, "test", 1_000, null, RETENTION, LABEL_WAIT, 2, 1_000, 2, 0, 10_000);
+            true, "test", 1_000, null, RETENTION, LABEL_WAIT, 2, 1_000, 2, 1.0, 0, 10_000);
     harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new EvaluationJoinOperator(TASKS, settings),

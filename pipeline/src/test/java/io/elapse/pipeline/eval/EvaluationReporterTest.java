@@ -19,7 +19,8 @@ class EvaluationReporterTest {
   static final List<String> TASKS = List.of("a", "b", "c");
   static final long INTERVAL = 1_000;
   static final EvaluationSettings SETTINGS =
-      new EvaluationSettings(true, "test", INTERVAL, null, 60_000, 1_000, 4, 1_000, 2, 0, 10_000);
+      new EvaluationSettings(
+          true, "test", INTERVAL, null, 60_000, 1_000, 4, 1_000, 2, 1.0, 0, 10_000);
 
   static OneInputStreamOperatorTestHarness<JoinUpdate, Evaluation> harness() throws Exception {
     var h =

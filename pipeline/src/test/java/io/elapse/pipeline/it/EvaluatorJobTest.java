@@ -15,6 +15,7 @@ import io.elapse.avro.TaskPrediction;
 import io.elapse.connectors.AvroCodec;
 import io.elapse.connectors.ElapseKafka;
 import io.elapse.connectors.KafkaConfig;
+import io.elapse.pipeline.eval.EntitySample;
 import io.elapse.pipeline.synth.SyntheticProducer;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 6, "the evaluator's metrics equal a brute-force computation over the same joined records":
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * a final report whose every metric, per task and overall, equals a direct computation in this test
  * over the records it wrote (labels before and after their prediction, duplicated labels, soft
  * targets, unknown tasks, a duplicate prediction, a label without prediction, and two bad
- * predictions that must become dead letters).
+ * predictions that must become dead letters). Run at {@code elapse.evaluation.entity-fraction} 1
+ * and 0.5: with a sample, the report equals the brute force over the sampled entities' records.
  */
 class EvaluatorJobTest {
 
@@ -46,16 +49,23 @@ class EvaluatorJobTest {
   /** One joined (prediction, label) pair. */
   record Pair(Prediction prediction, Label label) {}
 
-  @Test
-  void publishedMetricsEqualABruteForceComputationOverTheJoinedRecords() throws Exception {
+  @ParameterizedTest(name = "entity fraction {0}")
+  @ValueSource(doubles = {1.0, 0.5})
+  void publishedMetricsEqualABruteForceComputationOverTheJoinedRecords(double entityFraction)
+      throws Exception {
+    EntitySample sample = new EntitySample(entityFraction);
+    CollectingReporter.GAUGES.clear(); // the gauges of an earlier run's job
     try (KafkaJobFixture fixture = new KafkaJobFixture()) {
-      KafkaConfig config = fixture.topics("evaljob.", 2);
+      KafkaConfig config =
+          fixture.topics(entityFraction == 1.0 ? "evaljob." : "evaljob-sample.", 2);
       SplittableRandom rnd = new SplittableRandom(17);
       AvroCodec<Prediction> pc = AvroCodec.of(Prediction.class);
       AvroCodec<Label> lc = AvroCodec.of(Label.class);
       Map<String, Prediction> first = new LinkedHashMap<>();
       List<Label> labels = new ArrayList<>();
       int duplicatePredictions = 0;
+      long predictionsOfSample = 0;
+      long latestStepOfSample = -1;
       long t0 = 1_767_225_600_000L;
       try (SyntheticProducer p =
           new SyntheticProducer(new ElapseKafka(config).producerProperties())) {
@@ -112,10 +122,17 @@ class EvaluatorJobTest {
               other.add(new TaskPrediction(t, 0.5, 0.0, ConformalSet.BOTH));
             }
             p.sendRaw(pt, entity, pc.encode(prediction(entity, event, eventTime, other, 1L, 0)), 0);
-            duplicatePredictions++;
+            if (sample.contains(entity)) {
+              duplicatePredictions++;
+              predictionsOfSample++;
+            }
           }
-          first.put(entity + "/" + event, pr);
-          labels.addAll(mine);
+          if (sample.contains(entity)) {
+            first.put(entity + "/" + event, pr);
+            labels.addAll(mine);
+            predictionsOfSample++;
+            latestStepOfSample = Math.max(latestStepOfSample, i / 10);
+          }
         }
         // A label whose prediction never comes, and two predictions the evaluator must reject.
         p.sendRaw(
@@ -160,6 +177,7 @@ class EvaluatorJobTest {
                   "-Delapse.evaluation.name=brute-force-check",
                   "-Delapse.evaluation.interval=1 s",
                   "-Delapse.evaluation.k=" + K,
+                  "-Delapse.evaluation.entity-fraction=" + entityFraction,
                   "-Dmetrics.reporter.collect.factory.class="
                       + CollectingReporter.Factory.class.getName());
       assertThat(exit).isZero();
@@ -182,11 +200,15 @@ class EvaluatorJobTest {
         pairs.add(new Pair(first.get(l.getEntityId() + "/" + l.getEventId()), l));
       }
       var counts = last.getCounts();
-      assertThat(counts.getPredictions()).isEqualTo(N + duplicatePredictions);
+      if (entityFraction < 1) {
+        assertThat(first.size()).as("predictions of the sampled entities").isBetween(1, N - 1);
+      }
+      int ghost = sample.contains("ghost") ? 1 : 0;
+      assertThat(counts.getPredictions()).isEqualTo(predictionsOfSample);
       assertThat(counts.getDuplicatePredictions()).isEqualTo(duplicatePredictions);
-      assertThat(counts.getLabels()).isEqualTo(labels.size() + 1);
+      assertThat(counts.getLabels()).isEqualTo(labels.size() + ghost);
       assertThat(counts.getJoinedLabels()).isEqualTo(pairs.size());
-      assertThat(counts.getUnmatchedLabels()).isEqualTo(1);
+      assertThat(counts.getUnmatchedLabels()).isEqualTo(ghost);
       long unlabelled =
           first.keySet().stream()
               .filter(
@@ -198,7 +220,7 @@ class EvaluatorJobTest {
       long unknownTargets = labels.stream().filter(l -> l.getTargets().containsKey("zzz")).count();
       assertThat(unknownTargets).isPositive();
       assertThat(counts.getUnknownTasks()).isEqualTo(unknownTargets);
-      assertThat(last.getLatestModelVersion()).isEqualTo(new ModelVersion(1L, (long) (N - 1) / 10));
+      assertThat(last.getLatestModelVersion()).isEqualTo(new ModelVersion(1L, latestStepOfSample));
 
       List<DeadLetter> dead = fixture.deadLetters(config);
       assertThat(dead).hasSize(2).allSatisfy(d -> assertThat(d.getStage()).isEqualTo("evaluator"));
