@@ -14,8 +14,11 @@ import java.util.Map;
  */
 public class EvalPrediction {
 
-  /** The join key, {@link EvaluationJoinOperator#key(String, String)}. */
-  public String key;
+  /** The entity (the join's key). */
+  public String entityId;
+
+  /** The event (the key of the join's per-entity maps). */
+  public String eventId;
 
   /** Per task probability (NaN when the prediction has no entry). */
   public double[] probabilities;
@@ -42,7 +45,8 @@ public class EvalPrediction {
   public static EvalPrediction of(Prediction p, Map<String, Integer> taskIndex) {
     EvalPrediction e = new EvalPrediction();
     int k = taskIndex.size();
-    e.key = EvaluationJoinOperator.key(p.getEntityId(), p.getEventId());
+    e.entityId = p.getEntityId();
+    e.eventId = p.getEventId();
     e.probabilities = new double[k];
     e.sets = new byte[k];
     Arrays.fill(e.probabilities, Double.NaN);

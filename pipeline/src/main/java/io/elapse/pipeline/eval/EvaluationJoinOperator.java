@@ -4,13 +4,13 @@ import io.elapse.avro.Label;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -23,18 +23,24 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * The evaluator's join, keyed by {@link #key(String, String) (entityId, eventId)}. Input 1:
- * predictions as {@link EvalPrediction}s (event time = their event time); input 2: labels (event
- * time = their label time). Each label joined with its prediction becomes one {@link JoinUpdate};
- * every label of an event counts, in whichever order they arrive.
+ * The evaluator's join, keyed by entity, with per-entity maps by event id. Input 1: predictions as
+ * {@link EvalPrediction}s (event time = their event time); input 2: labels (event time = their
+ * label time). Each label joined with its prediction becomes one {@link JoinUpdate}; every label of
+ * an event counts, in whichever order they arrive.
  *
- * <p>State per key is bounded: the first prediction is kept until the watermark passes {@code
+ * <p>State is bounded: the first prediction of an event is kept until the watermark passes {@code
  * max(eventTime, watermark on arrival) + predictionRetention}; a label without its prediction waits
- * until {@code max(labelTime, watermark) + labelWait}, at most {@code maxPendingLabels} per key.
- * Event-time timers clear both; a label that finds no prediction in time (or overflows) is counted
- * unmatched, a prediction that leaves without a label is counted unlabelled. Counter increments
- * travel with the next joined label, and are flushed on each watermark, before each checkpoint
- * barrier and at the end of input, so the reporter's counts are exact across restarts.
+ * until {@code max(labelTime, watermark) + labelWait}, at most {@code maxPendingLabels} per event.
+ * A label or prediction arriving after that sees it gone, exactly; the state itself is cleared by
+ * one event-time timer per entity and {@value #GRANULES}th of the wait, so it leaves up to that
+ * much later. A label that finds no prediction in time (or overflows) is counted unmatched, a
+ * prediction that leaves without a label is counted unlabelled. Counter increments travel with the
+ * next joined label, and are flushed on each watermark, before each checkpoint barrier and at the
+ * end of input, so the reporter's counts are exact across restarts.
+ *
+ * <p>Until 2026-12-04 the join was keyed by (entity, event) with a timer per prediction: with the
+ * heap backend, every checkpoint of the pipeline benchmark wrote two million such keys and timers
+ * byte by byte, a large share of the job's CPU (BENCHMARKS.md).
  */
 public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpdate>
     implements TwoInputStreamOperator<EvalPrediction, Label, JoinUpdate>,
@@ -82,14 +88,17 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
     public WaitingLabel() {}
   }
 
+  /** The state of an entity is cleared at most 1/GRANULES of a wait after it expires. */
+  static final int GRANULES = 16;
+
   private final List<String> tasks;
   private final long predictionRetentionMillis;
   private final long labelWaitMillis;
   private final int maxPendingLabels;
 
   private transient Map<String, Integer> taskIndex;
-  private transient ValueState<HeldPrediction> held;
-  private transient ListState<WaitingLabel> waiting;
+  private transient MapState<String, HeldPrediction> held;
+  private transient MapState<String, WaitingLabel[]> waiting;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient JoinUpdate counts;
   private transient Counter joined;
@@ -112,23 +121,22 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
     return index;
   }
 
-  /** The join key of an (entity, event) pair. */
-  public static String key(String entityId, String eventId) {
-    return entityId + '\u0000' + eventId;
-  }
-
   @Override
   public void open() throws Exception {
     super.open();
     taskIndex = taskIndex(tasks);
     held =
         getPartitionedState(
-            new ValueStateDescriptor<>(
-                "evaluator-prediction", TypeInformation.of(HeldPrediction.class)));
+            new MapStateDescriptor<>(
+                "evaluator-predictions-by-event",
+                Types.STRING,
+                TypeInformation.of(HeldPrediction.class)));
     waiting =
         getPartitionedState(
-            new ListStateDescriptor<>(
-                "evaluator-waiting-labels", TypeInformation.of(WaitingLabel.class)));
+            new MapStateDescriptor<>(
+                "evaluator-waiting-labels-by-event",
+                Types.STRING,
+                Types.OBJECT_ARRAY(TypeInformation.of(WaitingLabel.class))));
     timers = getInternalTimerService("evaluator-join", VoidNamespaceSerializer.INSTANCE, this);
     counts = new JoinUpdate();
     joined = getMetricGroup().counter("evaluatorJoinedLabels");
@@ -139,7 +147,7 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
   public void processElement1(StreamRecord<EvalPrediction> element) throws Exception {
     EvalPrediction p = element.getValue();
     counts.predictions++;
-    if (held.value() != null) {
+    if (heldPrediction(p.eventId) != null) {
       counts.duplicatePredictions++;
       return;
     }
@@ -155,13 +163,12 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
     h.epoch = p.epoch;
     h.step = p.step;
     h.expiresAt = Math.max(h.eventTime, timers.currentWatermark()) + predictionRetentionMillis;
-    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, h.expiresAt);
-    for (WaitingLabel w : waitingLabels()) {
-      timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, w.expiresAt);
+    registerCleanup(h.expiresAt, predictionRetentionMillis);
+    for (WaitingLabel w : waitingLabels(p.eventId)) {
       join(h, w.targets, w.labelTime);
     }
-    waiting.clear();
-    held.update(h);
+    waiting.remove(p.eventId);
+    held.put(p.eventId, h);
   }
 
   @Override
@@ -179,13 +186,15 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
       }
     }
     long labelTime = l.getLabelTime().toEpochMilli();
-    HeldPrediction h = held.value();
+    String eventId = l.getEventId();
+    HeldPrediction h = heldPrediction(eventId);
     if (h != null) {
       join(h, targets, labelTime);
-      held.update(h);
+      held.put(eventId, h);
       return;
     }
-    if (waitingLabels().size() >= maxPendingLabels) {
+    List<WaitingLabel> pending = waitingLabels(eventId);
+    if (pending.size() >= maxPendingLabels) {
       counts.unmatchedLabels++;
       unmatched.inc();
       return;
@@ -194,18 +203,64 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
     w.targets = targets;
     w.labelTime = labelTime;
     w.expiresAt = Math.max(labelTime, timers.currentWatermark()) + labelWaitMillis;
-    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, w.expiresAt);
-    waiting.add(w);
+    registerCleanup(w.expiresAt, labelWaitMillis);
+    pending.add(w);
+    waiting.put(eventId, pending.toArray(new WaitingLabel[0]));
   }
 
-  /** The labels waiting at the current key (the list state's get() is null when empty). */
-  private List<WaitingLabel> waitingLabels() throws Exception {
+  /**
+   * The event's held prediction, or null; one the watermark has expired is removed (and counted
+   * unlabelled if no label joined it), as its timer would have done.
+   */
+  private HeldPrediction heldPrediction(String eventId) throws Exception {
+    HeldPrediction h = held.get(eventId);
+    if (h != null && h.expiresAt <= timers.currentWatermark()) {
+      if (!h.labelled) {
+        counts.unlabelledPredictions++;
+      }
+      held.remove(eventId);
+      return null;
+    }
+    return h;
+  }
+
+  /**
+   * The labels waiting for the event, as a new list; those the watermark has expired are removed
+   * and counted unmatched, as their timer would have done.
+   */
+  private List<WaitingLabel> waitingLabels(String eventId) throws Exception {
     List<WaitingLabel> out = new ArrayList<>();
-    Iterable<WaitingLabel> stored = waiting.get();
-    if (stored != null) {
-      stored.forEach(out::add);
+    WaitingLabel[] stored = waiting.get(eventId);
+    if (stored == null) {
+      return out;
+    }
+    long watermark = timers.currentWatermark();
+    for (WaitingLabel w : stored) {
+      if (w.expiresAt <= watermark) {
+        counts.unmatchedLabels++;
+        unmatched.inc();
+      } else {
+        out.add(w);
+      }
+    }
+    if (out.size() < stored.length) {
+      if (out.isEmpty()) {
+        waiting.remove(eventId);
+      } else {
+        waiting.put(eventId, out.toArray(new WaitingLabel[0]));
+      }
     }
     return out;
+  }
+
+  /** One timer per entity and granule: at {@code expiresAt} rounded up to wait / GRANULES. */
+  private void registerCleanup(long expiresAt, long waitMillis) {
+    long granule = Math.max(1, waitMillis / GRANULES);
+    long at = Math.floorDiv(expiresAt, granule) * granule;
+    if (at < expiresAt) {
+      at = at > Long.MAX_VALUE - granule ? Long.MAX_VALUE : at + granule;
+    }
+    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
   }
 
   private void join(HeldPrediction h, double[] targets, long labelTime) {
@@ -231,31 +286,25 @@ public final class EvaluationJoinOperator extends AbstractStreamOperator<JoinUpd
 
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    long now = timer.getTimestamp();
-    HeldPrediction h = held.value();
-    if (h != null && h.expiresAt <= now) {
-      if (!h.labelled) {
-        counts.unlabelledPredictions++;
-      }
-      held.clear();
-    }
-    List<WaitingLabel> keep = new ArrayList<>();
-    int expired = 0;
-    for (WaitingLabel w : waitingLabels()) {
-      if (w.expiresAt <= now) {
-        expired++;
-      } else {
-        keep.add(w);
+    long now = timers.currentWatermark(); // at least the timer's time
+    for (Iterator<Map.Entry<String, HeldPrediction>> it = held.iterator(); it.hasNext(); ) {
+      HeldPrediction h = it.next().getValue();
+      if (h.expiresAt <= now) {
+        if (!h.labelled) {
+          counts.unlabelledPredictions++;
+        }
+        it.remove();
       }
     }
-    if (expired > 0) {
-      counts.unmatchedLabels += expired;
-      unmatched.inc(expired);
-      if (keep.isEmpty()) {
-        waiting.clear();
-      } else {
-        waiting.update(keep);
-      }
+    if (held.isEmpty()) {
+      held.clear(); // the iterator leaves an empty map behind
+    }
+    List<String> events = new ArrayList<>();
+    for (String eventId : waiting.keys()) {
+      events.add(eventId);
+    }
+    for (String eventId : events) {
+      waitingLabels(eventId); // drops and counts the expired ones
     }
   }
 

@@ -21,12 +21,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The prequential evaluator as a Flink topology: predictions and labels in, {@link Evaluation}
- * reports out. A keyed {@link EvaluationJoinOperator} (at the job's parallelism) joins labels with
- * their predictions by (entityId, eventId) and forwards each joined label (a few dozen bytes per
- * task) to one {@link EvaluationReporter} at parallelism 1, which keeps the metrics ({@code
- * io.elapse.model.metrics}) exact, AUC included. {@link #attach} adds it to any job (the main job
- * does, unless {@code elapse.evaluation.enabled=false}); {@link #defineStandalone} builds the
- * Kafka-to-Kafka job of {@code ./elapse evaluate}.
+ * reports out. A {@link EvaluationJoinOperator} keyed by entity (at the job's parallelism) joins
+ * labels with their predictions by (entityId, eventId) and forwards each joined label (a few dozen
+ * bytes per task) to one {@link EvaluationReporter} at parallelism 1, which keeps the metrics
+ * ({@code io.elapse.model.metrics}) exact, AUC included. {@link #attach} adds it to any job (the
+ * main job does, unless {@code elapse.evaluation.enabled=false}); {@link #defineStandalone} builds
+ * the Kafka-to-Kafka job of {@code ./elapse evaluate}.
  */
 public final class Evaluator {
 
@@ -85,7 +85,7 @@ public final class Evaluator {
     SingleOutputStreamOperator<JoinUpdate> joined =
         timedPredictions
             .connect(timedLabels)
-            .keyBy(p -> p.key, l -> EvaluationJoinOperator.key(l.getEntityId(), l.getEventId()))
+            .keyBy(p -> p.entityId, Label::getEntityId)
             .transform(
                 prefix + "evaluator-join",
                 TypeInformation.of(JoinUpdate.class),

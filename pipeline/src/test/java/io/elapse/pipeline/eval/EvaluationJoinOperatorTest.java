@@ -43,8 +43,8 @@ class EvaluationJoinOperatorTest {
     harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new EvaluationJoinOperator(TASKS, settings),
-            p -> p.key,
-            l -> EvaluationJoinOperator.key(l.getEntityId(), l.getEventId()),
+            p -> p.entityId,
+            Label::getEntityId,
             Types.STRING);
     harness.setup(
         TypeInformation.of(JoinUpdate.class).createSerializer(new SerializerConfigImpl()));
@@ -136,8 +136,8 @@ class EvaluationJoinOperatorTest {
     assertThat(joins.get(0).modelStep).isEqualTo(7L);
     assertThat(joins.get(1).targets).containsExactly(NA, 0.0, 1.0);
     assertThat(joins.get(1).labelDelayMillis).isEqualTo(1_000);
-    // The early label's wait timer was deleted; only the prediction's retention timer is left.
-    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    // The early label left the state when it joined; only the prediction is kept.
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
   }
 
   @Test
@@ -152,7 +152,8 @@ class EvaluationJoinOperatorTest {
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
     label(label("u1", "labelled", T0 + RETENTION + 1, Map.of("b", 1.0)));
-    watermark(T0 + RETENTION + 1 + LABEL_WAIT);
+    // The label's state goes with the entity's next cleanup granule after its wait.
+    watermark(T0 + RETENTION + 1 + LABEL_WAIT + LABEL_WAIT / EvaluationJoinOperator.GRANULES);
 
     JoinUpdate totals = totals();
     assertThat(totals.predictions).isEqualTo(2);
@@ -162,6 +163,23 @@ class EvaluationJoinOperatorTest {
     assertThat(joins()).hasSize(1);
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void anExpiredPredictionIsGoneForALaterLabelBeforeItsCleanupTimerFires() throws Exception {
+    long eventTime = T0 + 100; // expires at T0 + RETENTION + 100, cleaned up at the next granule
+    predict(prediction("u1", "e1", eventTime, 0.5, 0.5, 0.5));
+    watermark(eventTime + RETENTION);
+    assertThat(harness.numKeyedStateEntries()).as("not cleaned up yet").isEqualTo(1);
+
+    label(label("u1", "e1", eventTime + RETENTION + 1, Map.of("a", 1.0)));
+
+    assertThat(joins()).isEmpty();
+    watermark(
+        eventTime + RETENTION + 1 + LABEL_WAIT + LABEL_WAIT / EvaluationJoinOperator.GRANULES);
+    assertThat(totals().unlabelledPredictions).isEqualTo(1);
+    assertThat(totals().unmatchedLabels).isEqualTo(1);
+    assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
