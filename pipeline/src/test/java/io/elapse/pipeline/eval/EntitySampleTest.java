@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.IntStream;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.Test;
 
 class EntitySampleTest {
@@ -36,6 +37,22 @@ class EntitySampleTest {
         assertThat(large.contains(id)).as(id).isTrue();
       }
       assertThat(again.contains(id)).as(id).isEqualTo(small.contains(id));
+    }
+  }
+
+  @Test
+  void theSampleSpreadsOverTheSubtasks() {
+    EntitySample s = new EntitySample(0.1);
+    long[] perSubtask = new long[4];
+    for (int i = 0; i < N; i++) {
+      String id = "user-" + i;
+      if (s.contains(id)) {
+        perSubtask[KeyGroupRangeAssignment.assignKeyToParallelOperator(id, 128, 4)]++;
+      }
+    }
+    long total = java.util.Arrays.stream(perSubtask).sum();
+    for (long n : perSubtask) {
+      assertThat((double) n / total).isBetween(0.2, 0.3);
     }
   }
 
