@@ -190,10 +190,12 @@ public final class DemoCommand implements Callable<Integer> {
               "elapse-none.dead-letters",
               "elapse-none.evaluation");
       KafkaConfig none = kafkaConfig(kafka, noneTopics, "elapse-none");
-      TopicAdministrator admin = new TopicAdministrator(new ElapseKafka(main));
-      admin.ensure(TopicAdministrator.elapseTopics(main.topics(), 2, (short) 1));
-      if (compare) {
-        admin.ensure(TopicAdministrator.elapseTopics(noneTopics, 2, (short) 1));
+      // Closed at once: an admin client left open retries the stopped broker at exit.
+      try (TopicAdministrator admin = new TopicAdministrator(new ElapseKafka(main))) {
+        admin.ensure(TopicAdministrator.elapseTopics(main.topics(), 2, (short) 1));
+        if (compare) {
+          admin.ensure(TopicAdministrator.elapseTopics(noneTopics, 2, (short) 1));
+        }
       }
       say("topics ready: " + String.join(", ", main.topics().all()));
 
