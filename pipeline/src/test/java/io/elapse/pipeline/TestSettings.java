@@ -10,7 +10,7 @@ public final class TestSettings {
 
   private TestSettings() {}
 
-  /** H=8, E=4, V=64, K=3 tasks, W=4, short waits; {@code extra} overrides. */
+  /** H=8, E=4, V=64, K=3 tasks, W=4, short waits, no kernel warm-up; {@code extra} overrides. */
   public static JobSettings small(Map<String, String> extra) {
     Map<String, String> m = new HashMap<>();
     m.put("elapse.model.hidden-size", "8");
@@ -24,6 +24,7 @@ public final class TestSettings {
     m.put("elapse.state.entity-ttl", "10000 ms");
     m.put("elapse.train.batch-labels", "1000");
     m.put("elapse.train.batch-max-wait", "1 h");
+    m.put("elapse.learner.warm-up", "0 ms"); // each open would take its 2 s
     m.putAll(extra);
     return JobSettings.from(Configuration.fromMap(m));
   }

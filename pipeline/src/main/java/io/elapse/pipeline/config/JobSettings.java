@@ -44,7 +44,8 @@ public record JobSettings(
     long checkpointIntervalMillis,
     String checkpointDir,
     String stateBackend,
-    int parallelism)
+    int parallelism,
+    long warmUpMillis)
     implements Serializable {
 
   /** Reads every {@link ElapseOptions} value from {@code conf}, defaults where unset. */
@@ -84,7 +85,8 @@ public record JobSettings(
         conf.get(ElapseOptions.CHECKPOINT_INTERVAL).toMillis(),
         conf.get(ElapseOptions.CHECKPOINT_DIR),
         conf.get(ElapseOptions.STATE_BACKEND),
-        conf.get(ElapseOptions.PARALLELISM));
+        conf.get(ElapseOptions.PARALLELISM),
+        conf.get(ElapseOptions.LEARNER_WARM_UP).toMillis());
   }
 
   /** Never prints the HMAC key. */

@@ -10,6 +10,7 @@ import io.elapse.model.EventInput;
 import io.elapse.model.InvalidInputException;
 import io.elapse.model.StepResult;
 import io.elapse.model.cell.Kernels;
+import io.elapse.model.train.WarmUp;
 import io.elapse.pipeline.config.JobSettings;
 import io.elapse.pipeline.records.EntityInput;
 import io.elapse.pipeline.records.GradientBatch;
@@ -165,6 +166,15 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     timers = getInternalTimerService("learner", VoidNamespaceSerializer.INSTANCE, this);
     gradients =
         new GradientBuffer(scorer, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    if (settings.warmUpMillis() > 0) {
+      WarmUp.Summary w = WarmUp.run(scorer.model(), settings.warmUpMillis() * 1_000_000L);
+      LOG.info(
+          "Elapse learner subtask {}: warmed up the kernels with {} steps and {} updates in {} ms",
+          getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+          w.steps(),
+          w.updates(),
+          w.nanos() / 1_000_000);
+    }
 
     var metrics = getMetricGroup();
     eventsPerSecond =

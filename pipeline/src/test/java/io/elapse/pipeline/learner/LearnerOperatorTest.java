@@ -101,6 +101,24 @@ class LearnerOperatorTest {
   }
 
   @Test
+  void aLearnerThatWarmsUpItsKernelsFirstPredictsAsOneThatDoesNot() throws Exception {
+    open(TestSettings.small(Map.of("elapse.learner.warm-up", "50 ms")), false);
+    harness.processElement1(new StreamRecord<>(event("u1", "e1", T0, "login"), T0));
+    harness.processWatermark1(new Watermark(T0));
+    List<Double> warmed =
+        predictions().get(0).getTasks().stream().map(t -> t.getProbability()).toList();
+    harness.close();
+
+    open(TestSettings.small(), false);
+    harness.processElement1(new StreamRecord<>(event("u1", "e1", T0, "login"), T0));
+    harness.processWatermark1(new Watermark(T0));
+
+    // The warm-up only reads the model: the same first prediction, bit for bit.
+    assertThat(predictions().get(0).getTasks().stream().map(t -> t.getProbability()).toList())
+        .isEqualTo(warmed);
+  }
+
+  @Test
   void anEventNeverWaitsLongerThanTheMaximumWaitWhenTheWatermarkStalls() throws Exception {
     open(TestSettings.small(Map.of("elapse.time.max-event-wait", "2 s")), false);
     harness.setProcessingTime(0);
