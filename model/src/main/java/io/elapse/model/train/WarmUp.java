@@ -2,8 +2,12 @@ package io.elapse.model.train;
 
 import io.elapse.model.EntityState;
 import io.elapse.model.LstmModel;
+import io.elapse.model.config.ModelConfig;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -19,10 +23,30 @@ public final class WarmUp {
   /** Cell steps per label update, about the pipeline's default mix (one label per ten events). */
   static final int STEPS_PER_UPDATE = 10;
 
+  /** Configurations warmed up in this class loader (whose classes share the JIT's code). */
+  private static final Set<ModelConfig> WARM = new HashSet<>();
+
   private WarmUp() {}
 
   /** What a warm-up ran. */
   public record Summary(long steps, long updates, long nanos) {}
+
+  /**
+   * {@link #run} once per model configuration and class loader: the compiled code is shared by
+   * every caller whose classes this loader loaded (the learner subtasks of one TaskManager, a job
+   * restarted in it). A caller arriving while another warms up the same configuration waits for it;
+   * a later one returns at once, with nothing to report.
+   */
+  public static Optional<Summary> once(LstmModel model, long budgetNanos) {
+    synchronized (WARM) {
+      if (WARM.contains(model.config())) {
+        return Optional.empty();
+      }
+      Summary s = run(model, budgetNanos);
+      WARM.add(model.config());
+      return Optional.of(s);
+    }
+  }
 
   /**
    * Steps a scratch entity through random events of {@code model}, with one update every {@value

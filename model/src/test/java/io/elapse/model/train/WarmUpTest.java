@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.elapse.model.LstmModel;
 import io.elapse.model.config.ModelConfig;
 import io.elapse.model.config.TimeModulation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,6 +24,20 @@ class WarmUpTest {
     assertThat(s.steps()).isEqualTo(s.updates() * WarmUp.STEPS_PER_UPDATE);
     assertThat(s.nanos()).isGreaterThanOrEqualTo(50_000_000L);
     assertThat(m.parameters()).containsExactly(before);
+  }
+
+  @Test
+  void onceRunsOncePerConfigurationAndThenReportsNothing() {
+    // Sizes no other test uses: the set of warmed-up configurations is per class loader.
+    ModelConfig c =
+        GradientCheckTest.config(TimeModulation.DECAY).toBuilder().hiddenSize(5).build();
+    ModelConfig other = c.toBuilder().hiddenSize(6).build();
+    LstmModel m = LstmModel.of(c, LstmModel.initialParameters(c, 1));
+
+    assertThat(WarmUp.once(m, 0)).hasValueSatisfying(s -> assertThat(s.updates()).isEqualTo(1));
+    assertThat(WarmUp.once(m, 0)).isEmpty();
+    assertThat(WarmUp.once(LstmModel.of(other, LstmModel.initialParameters(other, 1)), 0))
+        .isPresent();
   }
 
   @ParameterizedTest

@@ -347,13 +347,13 @@ public final class ElapseOptions {
 
   // ---- operations ----
 
-  /** How long each learner subtask warms up its model's kernels when it starts. */
+  /** How long a learner warms up its model's kernels when it starts (once per TaskManager). */
   public static final ConfigOption<Duration> LEARNER_WARM_UP =
       key("elapse.learner.warm-up")
           .durationType()
           .defaultValue(Duration.ofSeconds(2))
           .withDescription(
-              "Each learner subtask first runs the model's step and update on a scratch entity this long, so that the JIT has compiled them before real events arrive (until then the Vector API kernels run their Java fallback, and a (re)started job blocked for seconds at a time). 0 skips it.");
+              "A learner first runs the model's step and update on a scratch entity this long, so that the JIT has compiled them before real events arrive (until then the Vector API kernels run their Java fallback, and a (re)started job blocked for seconds at a time). Once per model configuration and TaskManager: the other learner subtasks wait for it, later ones (a restarted job) skip it. 0 skips it.");
 
   /** Checkpoint interval. */
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -49,19 +50,10 @@ public final class Evaluator {
     Map<String, Integer> taskIndex = EvaluationJoinOperator.taskIndex(tasks);
     EntitySample sample = new EntitySample(settings.entityFraction());
     DataStream<Prediction> sampledPredictions =
-        sample.all()
-            ? predictions
-            : predictions
-                .filter(p -> sample.contains(p.getEntityId()))
-                .name(prefix + "evaluator-sample-predictions")
-                .uid(prefix + "evaluator-sample-predictions");
+        sampled(
+            predictions, sample, Prediction::getEntityId, prefix + "evaluator-sample-predictions");
     DataStream<Label> sampledLabels =
-        sample.all()
-            ? labels
-            : labels
-                .filter(l -> sample.contains(l.getEntityId()))
-                .name(prefix + "evaluator-sample-labels")
-                .uid(prefix + "evaluator-sample-labels");
+        sampled(labels, sample, Label::getEntityId, prefix + "evaluator-sample-labels");
     DataStream<EvalPrediction> timedPredictions =
         sampledPredictions
             .map(p -> EvalPrediction.of(p, taskIndex))
@@ -99,6 +91,15 @@ public final class Evaluator {
         .uid(prefix + "evaluator-report")
         .setParallelism(1)
         .setMaxParallelism(1);
+  }
+
+  /** {@code records} of the sample's entities only (as they are when it keeps every entity). */
+  private static <T> DataStream<T> sampled(
+      DataStream<T> records, EntitySample sample, KeySelector<T, String> entity, String name) {
+    if (sample.all()) {
+      return records;
+    }
+    return records.filter(r -> sample.contains(entity.getKey(r))).name(name).uid(name);
   }
 
   /** The evaluation topic: the setting when given, else the Kafka configuration's. */

@@ -167,13 +167,16 @@ public final class LearnerOperator extends AbstractStreamOperator<Prediction>
     gradients =
         new GradientBuffer(scorer, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     if (settings.warmUpMillis() > 0) {
-      WarmUp.Summary w = WarmUp.run(scorer.model(), settings.warmUpMillis() * 1_000_000L);
-      LOG.info(
-          "Elapse learner subtask {}: warmed up the kernels with {} steps and {} updates in {} ms",
-          getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-          w.steps(),
-          w.updates(),
-          w.nanos() / 1_000_000);
+      WarmUp.once(scorer.model(), settings.warmUpMillis() * 1_000_000L)
+          .ifPresent(
+              w ->
+                  LOG.info(
+                      "Elapse learner subtask {}: warmed up the kernels with {} steps and {}"
+                          + " updates in {} ms",
+                      getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                      w.steps(),
+                      w.updates(),
+                      w.nanos() / 1_000_000));
     }
 
     var metrics = getMetricGroup();
